@@ -1,0 +1,523 @@
+//! End-to-end tests of the `routec` binary: exit codes, the three output formats, and what a
+//! new user runs into (no route.toml, a bad inventory, an empty file, binary junk, a project
+//! with hundreds of errors). Projects live in `tests/data/cli/`; the ones that need odd files
+//! (non-UTF-8, build folders git would ignore, generated errors) are written to a fresh
+//! temporary folder by the test.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use route_lang::codes::Code;
+use serde_json::Value;
+
+/// What one run of `routec` did.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `routec ARGS` in `dir`, without colour.
+fn routec(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_routec"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("routec runs");
+    let run = Run {
+        code: output.status.code().expect("routec exits normally"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    };
+    // Whatever the input, a failure is a line of text, never a crash.
+    assert!(
+        !run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"),
+        "routec panicked:\n{}",
+        run.stderr
+    );
+    run
+}
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cli")
+}
+
+/// A fresh, empty folder outside any project (no `route.toml` above it).
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("routec-cli-{name}-{}", std::process::id()));
+    // A leftover from an earlier run with the same process id would change the results.
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn write(path: &Path, contents: impl AsRef<[u8]>) {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).expect("parent folder");
+    }
+    fs::write(path, contents).expect("file written");
+}
+
+/// A project in a temporary folder using the shared test inventory.
+fn temp_project(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = temp_dir(name);
+    let inventory = data().join("inventory.yaml");
+    write(
+        &dir.join("route.toml"),
+        format!(
+            "[project]\nnamespace = \"bookinfo\"\ninventory = {:?}\n",
+            inventory.display().to_string()
+        ),
+    );
+    for (path, text) in files {
+        write(&dir.join(path), text);
+    }
+    dir
+}
+
+fn json(run: &Run) -> Vec<Value> {
+    match serde_json::from_str(&run.stdout) {
+        Ok(Value::Array(elements)) => elements,
+        other => panic!("stdout is not one JSON array: {other:?}\n{}", run.stdout),
+    }
+}
+
+#[test]
+fn a_valid_project_has_no_problems() {
+    let run = routec(&data(), &["check", "valid"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stdout, "2 files checked: no problems\n");
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn the_project_is_found_from_a_subfolder() {
+    let run = routec(&data().join("valid/routes"), &["check"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stdout, "2 files checked: no problems\n");
+}
+
+#[test]
+fn errors_are_rendered_for_people() {
+    let run = routec(&data(), &["check", "errors"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr, "");
+    insta::assert_snapshot!("errors_human", run.stdout);
+}
+
+#[test]
+fn errors_as_json() {
+    let run = routec(&data(), &["check", "errors", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let diagnostics = json(&run);
+    assert!(!diagnostics.is_empty());
+    for diagnostic in &diagnostics {
+        for key in ["file", "code", "message"] {
+            assert!(diagnostic[key].is_string(), "{key} in {diagnostic}");
+        }
+        for key in ["line", "column", "end_line", "end_column"] {
+            assert!(
+                diagnostic[key].as_u64().is_some_and(|n| n >= 1),
+                "{key} in {diagnostic}"
+            );
+        }
+        let severity = diagnostic["severity"].as_str();
+        assert!(
+            matches!(severity, Some("error" | "warning")),
+            "{diagnostic}"
+        );
+    }
+    // Columns count characters: `20` follows `"/café"` on its line.
+    let status = diagnostics
+        .iter()
+        .find(|d| d["code"] == "E0416")
+        .expect("the bad status is reported");
+    let line = fs::read_to_string(data().join("errors/a.route")).expect("a.route");
+    let line = line
+        .lines()
+        .nth(status["line"].as_u64().expect("line") as usize - 1)
+        .expect("the line exists");
+    let column = line
+        .find("20 ")
+        .map(|at| line[..at].chars().count() + 1)
+        .expect("the status is on the line");
+    assert_eq!(status["file"], "a.route");
+    assert_eq!(status["column"].as_u64(), Some(column as u64));
+    assert_eq!(status["end_column"].as_u64(), Some(column as u64 + 2));
+    insta::assert_snapshot!("errors_json", run.stdout);
+}
+
+#[test]
+fn errors_as_github_annotations() {
+    let run = routec(&data(), &["check", "errors", "--format", "github"]);
+    assert_eq!(run.code, 1);
+    let (annotations, summary) = run.stdout.trim_end().rsplit_once('\n').expect("lines");
+    assert!(summary.starts_with("error: "), "{summary}");
+    for line in annotations.lines() {
+        assert!(
+            line.starts_with("::error file=errors/a.route,line=")
+                || line.starts_with("::error file=errors/b.route,line=")
+                || line.starts_with("::warning file=errors/a.route,line="),
+            "{line}"
+        );
+        assert!(
+            line.contains(",endLine=") && line.contains(",title="),
+            "{line}"
+        );
+    }
+    insta::assert_snapshot!("errors_github", run.stdout);
+}
+
+#[test]
+fn a_single_file_reports_only_its_own_diagnostics() {
+    let run = routec(&data(), &["check", "errors/b.route", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let diagnostics = json(&run);
+    assert!(!diagnostics.is_empty());
+    assert!(
+        diagnostics.iter().all(|d| d["file"] == "b.route"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn warnings_fail_only_when_denied() {
+    let dir = temp_project("warnings", &[("main.route", "policy slow = timeout 10s\n")]);
+    let run = routec(&dir, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .ends_with("warning: 1 warning (1 file checked)\n"),
+        "{}",
+        run.stdout
+    );
+    let run = routec(&dir, &["check", "--deny-warnings"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .ends_with("error: 1 warning, denied by --deny-warnings (1 file checked)\n"),
+        "{}",
+        run.stdout
+    );
+    let _ = fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_missing_path_is_one_line() {
+    let run = routec(&data(), &["check", "nowhere"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.stderr, "error: nowhere: no such file or folder\n");
+}
+
+#[test]
+fn a_typo_in_the_inventory_is_one_line() {
+    let run = routec(&data(), &["check", "bad-inventory"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("error: bad-inventory/inventory.yaml:5:9: "),
+        "{}",
+        run.stderr
+    );
+    insta::assert_snapshot!("bad_inventory", run.stderr);
+}
+
+#[test]
+fn an_invalid_route_toml_is_one_line() {
+    let run = routec(&data(), &["check", "bad-config"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("error: bad-config/route.toml:2:13: invalid namespace"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_missing_inventory_file_is_one_line() {
+    let run = routec(&data(), &["check", "valid", "--inventory", "missing.yaml"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: missing.yaml: cannot read the inventory: no such file\n"
+    );
+
+    // route.toml names `inventory.yaml` by default: say how to name another one.
+    let dir = temp_dir("default-inventory");
+    write(
+        &dir.join("route.toml"),
+        "[project]\nnamespace = \"bookinfo\"\n",
+    );
+    let run = routec(&dir, &["check"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: inventory.yaml: cannot read the inventory: no such file; set `inventory` in the \
+         [project] table of route.toml, or pass --inventory FILE\n"
+    );
+    let _ = fs::remove_dir_all(dir);
+}
+
+#[test]
+fn without_route_toml_the_folder_is_checked_alone() {
+    let dir = temp_dir("no-project");
+    write(
+        &dir.join("main.route"),
+        "routes bookinfo {\n  hosts \"bookinfo.example.com\"\n  expose to mesh\n  route \
+         reviews { to service reviews:9080 }\n}\n",
+    );
+    // Without an inventory the service is unknown, and the note says why.
+    let run = routec(&dir, &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("[E0203]"), "{}", run.stdout);
+    assert_eq!(
+        run.stderr,
+        "note: no route.toml in . or above: checking with namespace `default` and an empty \
+         inventory (pass --inventory FILE to use one)\n"
+    );
+
+    // With one, the file's namespace is still `default`, hence the explicit `.bookinfo`.
+    let inventory = data().join("inventory.yaml");
+    write(
+        &dir.join("main.route"),
+        "routes bookinfo {\n  hosts \"bookinfo.example.com\"\n  expose to mesh\n  route \
+         reviews { to service reviews.bookinfo:9080 }\n}\n",
+    );
+    let run = routec(
+        &dir,
+        &[
+            "check",
+            "main.route",
+            "--inventory",
+            &inventory.display().to_string(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stdout, "1 file checked: no problems\n");
+    let _ = fs::remove_dir_all(dir);
+}
+
+#[test]
+fn an_empty_file_is_a_valid_project() {
+    let run = routec(&data(), &["check", "empty"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stdout, "1 file checked: no problems\n");
+}
+
+#[test]
+fn binary_junk_is_one_line_and_the_rest_is_checked() {
+    let dir = temp_project("junk", &[("main.route", "policy slow = timeout 10s\n")]);
+    write(&dir.join("junk.route"), b"route\x00\xff\xfe\x80 junk\n");
+    let run = routec(&dir, &["check"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: junk.route:1:7: not UTF-8 text (byte 0xff); files must be UTF-8\n"
+    );
+    // The readable file was still checked: its unused policy is reported.
+    assert!(run.stdout.contains("[W0310]"), "{}", run.stdout);
+
+    // Asked for by name, an unreadable file is all there is to say.
+    let run = routec(&dir, &["check", "junk.route"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    let _ = fs::remove_dir_all(dir);
+}
+
+#[test]
+fn text_junk_is_reported_as_diagnostics() {
+    // Deterministic noise made of every kind of character the lexer may meet.
+    let alphabet: Vec<char> = "{}()[]=,.:@#\"\\%-_ \n\tazAZ09é☕\u{0}\u{7f}"
+        .chars()
+        .collect();
+    let mut state: u32 = 12345;
+    let junk: String = (0..20_000)
+        .map(|_| {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            alphabet[(state >> 16) as usize % alphabet.len()]
+        })
+        .collect();
+    let dir = temp_project("text-junk", &[("junk.route", &junk)]);
+    for format in ["human", "json", "github"] {
+        let run = routec(&dir, &["check", "--format", format]);
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+    }
+    let _ = fs::remove_dir_all(dir);
+}
+
+#[test]
+fn two_hundred_errors_are_all_reported_in_order() {
+    // 100 unknown destinations in each of two files, written in reverse order of file name.
+    let table = |name: &str| {
+        let mut text =
+            format!("routes {name} {{\n  hosts \"{name}.example.com\"\n  expose to mesh\n");
+        for i in 0..100 {
+            text.push_str(&format!(
+                "  route r{i} {{ match path prefix \"/{i}\" to destination nowhere-{i} }}\n"
+            ));
+        }
+        text.push_str("}\n");
+        text
+    };
+    let dir = temp_project(
+        "many",
+        &[("z.route", &table("zeta")), ("a.route", &table("alpha"))],
+    );
+
+    let run = routec(&dir, &["check", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let diagnostics = json(&run);
+    assert_eq!(diagnostics.len(), 200);
+    assert!(diagnostics.iter().all(|d| d["code"] == "E0103"));
+    let positions: Vec<(String, u64, u64)> = diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or_default().to_owned(),
+                d["line"].as_u64().unwrap_or_default(),
+                d["column"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let mut sorted = positions.clone();
+    sorted.sort();
+    assert_eq!(positions, sorted);
+    assert_eq!(positions[0].0, "a.route");
+    assert_eq!(positions[199].0, "z.route");
+
+    let run = routec(&dir, &["check"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout.matches("[E0103] Error:").count(), 200);
+    assert!(
+        run.stdout
+            .ends_with("error: 200 errors (2 files checked)\n"),
+        "{}",
+        run.stdout
+    );
+    let _ = fs::remove_dir_all(dir);
+}
+
+#[test]
+fn build_output_dependencies_and_hidden_folders_are_not_sources() {
+    let broken = "routes {\n";
+    let dir = temp_project(
+        "skipped",
+        &[
+            (
+                "main.route",
+                "routes api-users {\n  route list { to service users.api:8080 }\n}\n",
+            ),
+            ("target/debug/x.route", broken),
+            ("node_modules/x/x.route", broken),
+            (".git/x.route", broken),
+            ("out/x.route", broken),
+            (".#main.route", broken),
+        ],
+    );
+    let run = routec(&dir, &["check", "--format", "json"]);
+    // Only the one real file is checked: its table is never delegated to (a warning).
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let diagnostics = json(&run);
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["W0408"]);
+    let _ = fs::remove_dir_all(dir);
+}
+
+#[test]
+fn explain_prints_every_code_with_an_example() {
+    for code in Code::ALL {
+        let run = routec(&data(), &["explain", &code.as_str().to_lowercase()]);
+        assert_eq!(run.code, 0, "{}", code.as_str());
+        assert!(
+            run.stdout.starts_with(&format!(
+                "{} ({}): {}\n",
+                code.as_str(),
+                code.severity().as_str(),
+                code.title()
+            )),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            run.stdout.contains("\nFor example:\n\n    "),
+            "{}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("\nFixed:\n\n    "), "{}", run.stdout);
+    }
+    insta::assert_snapshot!(
+        "explain_e0203",
+        routec(&data(), &["explain", "E0203"]).stdout
+    );
+}
+
+#[test]
+fn explain_lists_codes_and_rejects_unknown_ones() {
+    let run = routec(&data(), &["explain", "--list"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout.lines().count(), Code::ALL.len());
+    assert!(
+        run.stdout.contains("E0203  error    unknown service\n"),
+        "{}",
+        run.stdout
+    );
+
+    let run = routec(&data(), &["explain", "E0230"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("error: unknown code `E0230`; did you mean `E0"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn fmt_checks_rewrites_and_skips_files_with_syntax_errors() {
+    let dir = temp_project(
+        "fmt",
+        &[
+            (
+                "messy.route",
+                "policy slow   =   timeout 10s\n\n\n\nroutes bookinfo { hosts \"bookinfo.example.com\" expose to mesh apply slow route reviews { to destination reviews } }\n",
+            ),
+            ("tidy.route", "policy fast = timeout 1s\n"),
+        ],
+    );
+    let run = routec(&dir, &["fmt", "--check"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "messy.route\n");
+    assert_eq!(
+        run.stderr,
+        "error: 1 file needs formatting; run `routec fmt` to format\n"
+    );
+
+    let run = routec(&dir, &["fmt"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "formatted messy.route\n");
+    let run = routec(&dir, &["fmt", "--check"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""));
+
+    write(&dir.join("broken.route"), "routes bookinfo {\n");
+    let run = routec(&dir, &["fmt", "--check"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: broken.route: not formatted: it has syntax errors (see `routec check broken.route`)\n"
+    );
+    let _ = fs::remove_dir_all(dir);
+}

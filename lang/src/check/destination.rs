@@ -1,0 +1,768 @@
+//! Virtual destinations: the selector-evaluation query [`destination_backends`] (which services
+//! back a destination, which clusters it spans) and the checks of a `destination` block.
+//!
+//! Also home of the label-selector helpers the gateway check shares: turning a selector into
+//! the inventory's `(key, value)` form, reporting label keys that exist nowhere (for services
+//! or for workloads), and explaining why a selector matches nothing (a value that exists
+//! nowhere).
+
+use std::collections::BTreeSet;
+
+use crate::check::policy::{self, PolicyLevel};
+use crate::check::{Ctx, ItemDiagnostic, list_names};
+use crate::codes::Code;
+use crate::db::{Db, Item, Project, inventory_index};
+use crate::inventory::{InventoryIndex, LabelIndex, Protocol, Service, ServicePort, ServiceRef};
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{self, DestinationStmt, PortRef, Span};
+
+use super::gateway::{StatementRule, check_counts};
+use super::target::{quote, selector_text};
+
+/// What a destination's selectors select in the inventory, for the check, hover, inlay hints
+/// and lowering.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct DestinationBackends {
+    /// Every matched service, in inventory order, each once.
+    pub services: Vec<BackendService>,
+    /// The clusters those services run in, in inventory order: the clusters the destination
+    /// spans.
+    pub clusters: Vec<String>,
+    /// The declared virtual ports (those in 1–65535), in source order, each once.
+    pub ports: Vec<u16>,
+    /// The names of the policies the destination applies, in source order, each once.
+    pub policies: Vec<String>,
+}
+
+/// One backing service: `name.namespace` in `cluster`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BackendService {
+    pub cluster: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for BackendService {
+    /// The way targets are written in the language: `reviews.bookinfo@cluster-1`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}@{}", self.name, self.namespace, self.cluster)
+    }
+}
+
+/// Evaluates a destination's `select` statements against the inventory: the union of what
+/// every `select` matches, restricted to the `clusters` statement when there is one.
+///
+/// Reads only the destination's own syntax and the inventory, so it is what other items'
+/// checks and the language server ask instead of reading the destination.
+#[salsa::tracked(returns(ref))]
+pub fn destination_backends<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    item: Item<'db>,
+) -> DestinationBackends {
+    let ast::ItemKind::Destination(destination) = &item.syntax(db).kind else {
+        return DestinationBackends::default();
+    };
+    let inventory = inventory_index(db, project.inventory(db));
+    let scope = cluster_scope(destination);
+    let mut matched = BTreeSet::new();
+    let mut ports = Vec::new();
+    for stmt in &destination.body {
+        match stmt {
+            DestinationStmt::Select {
+                selector,
+                namespace,
+                ..
+            } => {
+                matched.extend(select_services(
+                    inventory,
+                    selector,
+                    namespace.as_ref(),
+                    scope.as_deref(),
+                ));
+            }
+            DestinationStmt::Port { number, .. } => {
+                if let Some(port) = port_number(number.value)
+                    && !ports.contains(&port)
+                {
+                    ports.push(port);
+                }
+            }
+            _ => {}
+        }
+    }
+    // `ServiceRef`s order as the inventory does, so both lists come out in inventory order.
+    let services: Vec<BackendService> = matched
+        .iter()
+        .filter_map(|&at| backend_service(inventory, at))
+        .collect();
+    let mut clusters: Vec<String> = Vec::new();
+    for service in &services {
+        if !clusters.contains(&service.cluster) {
+            clusters.push(service.cluster.clone());
+        }
+    }
+    DestinationBackends {
+        services,
+        clusters,
+        ports,
+        policies: destination_policies(db, item).clone(),
+    }
+}
+
+/// The names of the policies a destination applies, in source order, each once. Separate from
+/// [`destination_backends`] so that the project-wide "never applied" check does not depend on
+/// the inventory.
+#[salsa::tracked(returns(ref))]
+pub fn destination_policies<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<String> {
+    let ast::ItemKind::Destination(destination) = &item.syntax(db).kind else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = Vec::new();
+    for stmt in &destination.body {
+        if let DestinationStmt::Apply(apply) = stmt {
+            for name in &apply.policies {
+                if !names.contains(&name.text) {
+                    names.push(name.text.clone());
+                }
+            }
+        }
+    }
+    names
+}
+
+/// The clusters named by `clusters` statements, or `None` (every cluster) when there is none.
+fn cluster_scope(destination: &ast::Destination) -> Option<Vec<String>> {
+    let mut scope: Option<Vec<String>> = None;
+    for stmt in &destination.body {
+        if let DestinationStmt::Clusters { clusters, .. } = stmt {
+            scope
+                .get_or_insert_with(Vec::new)
+                .extend(clusters.iter().map(|c| c.text.clone()));
+        }
+    }
+    scope
+}
+
+/// The services one `select` matches.
+fn select_services(
+    inventory: &InventoryIndex,
+    selector: &ast::Selector,
+    namespace: Option<&ast::Name>,
+    clusters: Option<&[String]>,
+) -> Vec<ServiceRef> {
+    inventory.match_services(
+        &selector_pairs(selector),
+        namespace.map(|n| n.text.as_str()),
+        clusters,
+    )
+}
+
+fn backend_service(inventory: &InventoryIndex, at: ServiceRef) -> Option<BackendService> {
+    let entry = inventory.resolve_service(at)?;
+    Some(BackendService {
+        cluster: entry.cluster.name.clone(),
+        namespace: entry.namespace.name.clone(),
+        name: entry.service.name.clone(),
+    })
+}
+
+fn port_number(value: u64) -> Option<u16> {
+    u16::try_from(value).ok().filter(|&port| port != 0)
+}
+
+/// Checks a `destination` block.
+pub(crate) fn check(cx: &mut Ctx<'_>, destination: &ast::Destination) {
+    check_statement_counts(cx, destination);
+
+    let mut applies = Vec::new();
+    // Every declared virtual port with where it was declared, for duplicates.
+    let mut seen_ports: Vec<(u64, Span)> = Vec::new();
+    let mut scope_known = true;
+    for stmt in &destination.body {
+        match stmt {
+            DestinationStmt::Host { hosts, .. } => {
+                for host in hosts {
+                    check_host(cx, host);
+                }
+            }
+            DestinationStmt::Port {
+                number,
+                protocol,
+                target,
+                ..
+            } => {
+                check_port_range(cx, number);
+                if let Some((_, first)) = seen_ports.iter().find(|(n, _)| *n == number.value) {
+                    let first = *first;
+                    duplicate_port(cx, number, first);
+                } else {
+                    seen_ports.push((number.value, number.span));
+                }
+                if let Some(protocol) = protocol
+                    && Protocol::from_keyword(&protocol.text).is_none()
+                {
+                    let candidates: Vec<&str> = Protocol::ALL.iter().map(|p| p.as_str()).collect();
+                    let message = format!("unknown protocol `{}`", protocol.text);
+                    cx.unknown(Code::UnknownProtocol, protocol, message, &candidates);
+                }
+                if let Some(PortRef::Number(target)) = target {
+                    check_port_range(cx, target);
+                }
+            }
+            DestinationStmt::Clusters { clusters, .. } => {
+                for cluster in clusters {
+                    scope_known &= cx.check_cluster(cluster);
+                }
+            }
+            DestinationStmt::Select {
+                namespace: Some(namespace),
+                ..
+            } => {
+                cx.check_namespace(namespace);
+            }
+            DestinationStmt::Apply(apply) => applies.push(apply),
+            DestinationStmt::Select {
+                namespace: None, ..
+            }
+            | DestinationStmt::Error(_) => {}
+        }
+    }
+    policy::check_apply(cx, &applies, PolicyLevel::Destination);
+
+    // A misspelt cluster narrows the search to nothing; its E0201 says everything needed, so
+    // the selector and port checks that depend on the search stay quiet.
+    if scope_known {
+        check_backends(cx, destination);
+    }
+}
+
+fn check_statement_counts(cx: &mut Ctx<'_>, destination: &ast::Destination) {
+    let (mut hosts, mut ports, mut selects, mut clusters) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for stmt in &destination.body {
+        match stmt {
+            DestinationStmt::Host { span, .. } => hosts.push(*span),
+            DestinationStmt::Port { span, .. } => ports.push(*span),
+            DestinationStmt::Select { span, .. } => selects.push(*span),
+            DestinationStmt::Clusters { span, .. } => clusters.push(*span),
+            DestinationStmt::Apply(_) | DestinationStmt::Error(_) => {}
+        }
+    }
+    let rules = [
+        StatementRule {
+            keyword: "host",
+            spans: &hosts,
+            required: true,
+            repeat: true,
+            missing_help: "add `host \"NAME.mesh.internal\"`: the hostname clients call the destination by",
+            repeated_help: "",
+        },
+        StatementRule {
+            keyword: "port",
+            spans: &ports,
+            required: true,
+            repeat: true,
+            missing_help: "add `port NUMBER`, e.g. `port 9080 -> http`",
+            repeated_help: "",
+        },
+        StatementRule {
+            keyword: "select",
+            spans: &selects,
+            required: true,
+            repeat: true,
+            missing_help: "add `select (LABELS) in NAMESPACE` to choose the backing services",
+            repeated_help: "",
+        },
+        StatementRule {
+            keyword: "clusters",
+            spans: &clusters,
+            required: false,
+            repeat: false,
+            missing_help: "",
+            repeated_help: "list every cluster in one statement: `clusters a, b`",
+        },
+    ];
+    check_counts(
+        cx,
+        "destination",
+        &destination.name.text,
+        destination.name.span,
+        &rules,
+    );
+}
+
+/// Reports a virtual or target port outside 1–65535.
+fn check_port_range(cx: &mut Ctx<'_>, port: &ast::Int) {
+    if port_number(port.value).is_none() {
+        cx.emit(
+            ItemDiagnostic::new(
+                Code::PortOutOfRange,
+                port.span,
+                format!("port `{}` is outside 1-65535", port.value),
+            )
+            .help("use a port between 1 and 65535"),
+        );
+    }
+}
+
+fn duplicate_port(cx: &mut Ctx<'_>, number: &ast::Int, first: Span) {
+    let name = cx.item.name(cx.db).clone();
+    cx.emit(
+        ItemDiagnostic::new(
+            Code::DuplicatePort,
+            number.span,
+            format!(
+                "port `{}` is declared twice in destination `{name}`",
+                number.value
+            ),
+        )
+        .label(first, "first declared here")
+        .help("remove one of the `port` statements"),
+    );
+}
+
+/// Checks one `host`: a lowercase DNS name, without wildcard, scheme or port.
+fn check_host(cx: &mut Ctx<'_>, host: &ast::Str) {
+    let Some((problem, fix)) = host_problem(&host.value) else {
+        return;
+    };
+    let diagnostic = ItemDiagnostic::new(
+        Code::InvalidHost,
+        host.span,
+        format!("invalid host `{}`: {problem}", host.value),
+    );
+    let diagnostic = match fix {
+        Some(fixed) => diagnostic.help(format!("write `\"{fixed}\"`")).fix(host.span, quote(&fixed)),
+        None => diagnostic.help(
+            "a destination host is a DNS name such as `\"reviews.mesh.internal\"`: lowercase letters, \
+             digits, `-` and `.`, labels of at most 63 characters",
+        ),
+    };
+    cx.emit(diagnostic);
+}
+
+/// What is wrong with a destination hostname, and the corrected name when there is an obvious
+/// one.
+fn host_problem(host: &str) -> Option<(&'static str, Option<String>)> {
+    if host.is_empty() {
+        return Some(("a host cannot be empty", None));
+    }
+    if let Some((_, rest)) = host.split_once("://") {
+        let name = rest.split(['/', ':']).next().unwrap_or_default().to_owned();
+        let fix = host_problem(&name).is_none().then_some(name);
+        return Some(("a host is a name, not a URL", fix));
+    }
+    if host.contains('*') {
+        return Some(("a destination host cannot be a wildcard", None));
+    }
+    if let Some((name, _)) = host.split_once(':') {
+        let fix = host_problem(name).is_none().then(|| name.to_owned());
+        return Some(("a host has no port; declare ports with `port`", fix));
+    }
+    if host.len() > 253 {
+        return Some(("a hostname is at most 253 characters long", None));
+    }
+    if host.chars().any(|c| c.is_ascii_uppercase()) {
+        let lower = host.to_ascii_lowercase();
+        let fix = host_problem(&lower).is_none().then_some(lower);
+        return Some(("hostnames are lowercase", fix));
+    }
+    for label in host.split('.') {
+        if label.is_empty() {
+            return Some((
+                "it has an empty label (two dots in a row, or a dot at an end)",
+                None,
+            ));
+        }
+        if label.len() > 63 {
+            return Some(("a label of a hostname is at most 63 characters long", None));
+        }
+        if !label
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Some(("a hostname holds only letters, digits, `-` and `.`", None));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Some(("a label of a hostname cannot start or end with `-`", None));
+        }
+    }
+    None
+}
+
+/// The checks that evaluate the selectors: unknown label keys, selectors that match nothing,
+/// and backends that lack a target port.
+fn check_backends(cx: &mut Ctx<'_>, destination: &ast::Destination) {
+    let inventory = cx.inventory;
+    let scope = cluster_scope(destination);
+    for stmt in &destination.body {
+        let DestinationStmt::Select {
+            selector,
+            namespace,
+            ..
+        } = stmt
+        else {
+            continue;
+        };
+        // An unknown namespace has had its E0202.
+        if namespace
+            .as_ref()
+            .is_some_and(|ns| !inventory.has_namespace(&ns.text))
+        {
+            continue;
+        }
+        if select_services(inventory, selector, namespace.as_ref(), scope.as_deref()).is_empty()
+            && check_label_keys(cx, selector, inventory.service_labels(), "service")
+        {
+            selects_nothing(cx, selector, namespace.as_ref(), scope.as_deref());
+        }
+    }
+    // The port check judges exactly the backends hover and lowering see.
+    let services: Vec<(&BackendService, &Service)> =
+        destination_backends(cx.db, cx.project, cx.item)
+            .services
+            .iter()
+            .filter_map(|backend| {
+                let entry =
+                    inventory.service(&backend.cluster, &backend.namespace, &backend.name)?;
+                Some((backend, entry.service))
+            })
+            .collect();
+    if services.is_empty() {
+        return;
+    }
+    for stmt in &destination.body {
+        if let DestinationStmt::Port { number, target, .. } = stmt {
+            check_target_port(cx, number, target.as_ref(), &services);
+        }
+    }
+}
+
+/// W0206: a selector that matches no service, saying where it looked.
+fn selects_nothing(
+    cx: &mut Ctx<'_>,
+    selector: &ast::Selector,
+    namespace: Option<&ast::Name>,
+    scope: Option<&[String]>,
+) {
+    let inventory = cx.inventory;
+    let mut message = format!("selector `{}` matches no service", selector_text(selector));
+    match namespace {
+        Some(ns) => message.push_str(&format!(" in namespace `{}`", ns.text)),
+        None => message.push_str(" in any namespace"),
+    }
+    if let Some(clusters) = scope {
+        let names: Vec<&str> = clusters.iter().map(String::as_str).collect();
+        let noun = if names.len() == 1 {
+            "cluster"
+        } else {
+            "clusters"
+        };
+        message.push_str(&format!(" on {noun} {}", list_names(&names)));
+    }
+    let mut diagnostic = ItemDiagnostic::new(Code::SelectorMatchesNothing, selector.span, message);
+    let elsewhere = |namespace: Option<&ast::Name>, scope: Option<&[String]>| -> Vec<String> {
+        select_services(inventory, selector, namespace, scope)
+            .into_iter()
+            .filter_map(|at| backend_service(inventory, at))
+            .map(|backend| backend.to_string())
+            .collect()
+    };
+    let out_of_scope = if scope.is_some() {
+        elsewhere(namespace, None)
+    } else {
+        Vec::new()
+    };
+    let other_namespaces = if namespace.is_some() {
+        elsewhere(None, scope)
+    } else {
+        Vec::new()
+    };
+    diagnostic = if let Some(hint) = unknown_value(selector, inventory.service_labels(), "service")
+    {
+        hint.apply(diagnostic)
+    } else if !out_of_scope.is_empty() {
+        let names: Vec<&str> = out_of_scope.iter().map(String::as_str).collect();
+        diagnostic.help(format!(
+            "it matches {} in clusters that `clusters` leaves out; add their clusters to `clusters`",
+            list_names(&names)
+        ))
+    } else if !other_namespaces.is_empty() {
+        let names: Vec<&str> = other_namespaces.iter().map(String::as_str).collect();
+        diagnostic.help(format!(
+            "it matches {} in other namespaces; check the `in` namespace",
+            list_names(&names)
+        ))
+    } else {
+        diagnostic.help(
+            "a destination receives traffic only for the services its selectors match; compare the \
+             labels with the services' labels in the inventory",
+        )
+    };
+    cx.emit(diagnostic);
+}
+
+/// E0504: every backend must expose the target port (by name, or by number; by default the
+/// virtual port's number).
+fn check_target_port(
+    cx: &mut Ctx<'_>,
+    number: &ast::Int,
+    target: Option<&PortRef>,
+    services: &[(&BackendService, &Service)],
+) {
+    let (wanted, span) = match target {
+        None => match port_number(number.value) {
+            Some(port) => (Wanted::Number(port), number.span),
+            None => return,
+        },
+        Some(PortRef::Number(n)) => match port_number(n.value) {
+            Some(port) => (Wanted::Number(port), n.span),
+            None => return,
+        },
+        Some(PortRef::Name(name)) => (Wanted::Name(&name.text), name.span),
+    };
+    let lacking: Vec<&BackendService> = services
+        .iter()
+        .filter(|(_, service)| match wanted {
+            Wanted::Number(port) => service.port(port).is_none(),
+            Wanted::Name(name) => service.port_named(name).is_none(),
+        })
+        .map(|(backend, _)| *backend)
+        .collect();
+    if lacking.is_empty() {
+        return;
+    }
+    let shown: Vec<String> = lacking.iter().map(|b| b.to_string()).collect();
+    let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
+    let message = format!(
+        "target port `{wanted}` is missing on {} of destination `{}`: {}",
+        plural("backend", lacking.len()),
+        cx.item.name(cx.db),
+        list_names(&shown),
+    );
+    let mut diagnostic = ItemDiagnostic::new(Code::TargetPortMissing, span, message);
+
+    // The ports every backend has are the ones this `port` line can target.
+    let common: Vec<&ServicePort> = services
+        .first()
+        .map(|(_, first)| {
+            first
+                .ports
+                .iter()
+                .filter(|p| {
+                    services
+                        .iter()
+                        .all(|(_, s)| s.ports.iter().any(|q| q.port == p.port && q.name == p.name))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let suggestion = match wanted {
+        Wanted::Name(name) => did_you_mean(name, common.iter().filter_map(|p| p.name.as_deref())),
+        Wanted::Number(_) => None,
+    };
+    diagnostic = match (suggestion, target) {
+        (Some(best), Some(target)) => diagnostic
+            .help(format!("did you mean `{best}`? every backend has it"))
+            .fix(target.span(), best),
+        _ if common.is_empty() => diagnostic.help(
+            "every service the destination selects must expose the target port, and these backends \
+             share none; narrow the `select` statements",
+        ),
+        _ => {
+            let ports: Vec<String> = common.iter().map(|p| show_port(p)).collect();
+            let ports: Vec<&str> = ports.iter().map(String::as_str).collect();
+            diagnostic.help(format!(
+                "every service the destination selects must expose the target port; every backend has {}",
+                list_names(&ports)
+            ))
+        }
+    };
+    cx.emit(diagnostic);
+}
+
+/// A target port as written: by number or by name.
+#[derive(Clone, Copy)]
+enum Wanted<'a> {
+    Number(u16),
+    Name(&'a str),
+}
+
+impl std::fmt::Display for Wanted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Wanted::Number(port) => write!(f, "{port}"),
+            Wanted::Name(name) => f.write_str(name),
+        }
+    }
+}
+
+/// `9080 (http)` or `9080`.
+fn show_port(port: &ServicePort) -> String {
+    match &port.name {
+        Some(name) => format!("{} ({name})", port.port),
+        None => port.port.to_string(),
+    }
+}
+
+fn plural(noun: &str, count: usize) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Label selectors, shared with the gateway check.
+// ---------------------------------------------------------------------------------------------
+
+/// A selector in the inventory's form.
+pub(super) fn selector_pairs(selector: &ast::Selector) -> Vec<(String, String)> {
+    selector
+        .labels
+        .iter()
+        .map(|label| (label.key.value.clone(), label.value.value.clone()))
+        .collect()
+}
+
+/// A label key as it would be written: bare when it is an identifier, else quoted.
+fn show_key(key: &str) -> String {
+    let mut chars = key.chars();
+    let identifier = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if identifier {
+        key.to_owned()
+    } else {
+        quote(key)
+    }
+}
+
+/// W0207 for every label key of `selector` that no `what` (service, workload) of the inventory
+/// carries. Returns whether every key is known, so that callers do not also report the
+/// selector as matching nothing.
+pub(super) fn check_label_keys<R: Copy + Ord>(
+    cx: &mut Ctx<'_>,
+    selector: &ast::Selector,
+    labels: &LabelIndex<R>,
+    what: &str,
+) -> bool {
+    let keys: Vec<&str> = labels.keys().collect();
+    let mut all_known = true;
+    for label in &selector.labels {
+        let key = &label.key.value;
+        if keys.contains(&key.as_str()) {
+            continue;
+        }
+        all_known = false;
+        let diagnostic = ItemDiagnostic::new(
+            Code::UnknownLabelKey,
+            label.key.span,
+            format!("no {what} in the inventory has a label `{key}`"),
+        );
+        let diagnostic = match did_you_mean(key, keys.iter().copied()) {
+            Some(best) => diagnostic
+                .help(format!("did you mean `{best}`?"))
+                .fix(label.key.span, show_key(best)),
+            None if keys.is_empty() => {
+                diagnostic.help(format!("no {what} of the inventory has labels"))
+            }
+            None => diagnostic.help(format!("{what} label keys: {}", list_names(&keys))),
+        };
+        cx.emit(diagnostic);
+    }
+    all_known
+}
+
+/// A label whose key exists but whose value no item carries: the likely reason a selector
+/// matches nothing.
+pub(super) struct UnknownValue {
+    message: String,
+    fix: Option<(Span, String)>,
+}
+
+impl UnknownValue {
+    /// Adds the explanation (and the fix, when a known value is close) to a diagnostic.
+    pub(super) fn apply<'db>(self, diagnostic: ItemDiagnostic<'db>) -> ItemDiagnostic<'db> {
+        let diagnostic = diagnostic.help(self.message);
+        match self.fix {
+            Some((span, replacement)) => diagnostic.fix(span, replacement),
+            None => diagnostic,
+        }
+    }
+}
+
+/// The first label of `selector` whose value no `what` of the inventory carries under its key.
+pub(super) fn unknown_value<R: Copy + Ord>(
+    selector: &ast::Selector,
+    labels: &LabelIndex<R>,
+    what: &str,
+) -> Option<UnknownValue> {
+    selector.labels.iter().find_map(|label| {
+        let key = &label.key.value;
+        let value = &label.value.value;
+        let values: Vec<&str> = labels.values(key).collect();
+        if values.is_empty() || values.contains(&value.as_str()) {
+            return None;
+        }
+        let mut message = format!("no {what} has `{key}` = `{value}`");
+        let fix = match did_you_mean(value, values.iter().copied()) {
+            Some(best) => {
+                message.push_str(&format!("; did you mean `{best}`?"));
+                Some((label.value.span, quote(best)))
+            }
+            None => {
+                message.push_str(&format!("; values of `{key}`: {}", list_names(&values)));
+                None
+            }
+        };
+        Some(UnknownValue { message, fix })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_problem;
+
+    #[test]
+    fn accepts_dns_names() {
+        for host in [
+            "reviews.mesh.internal",
+            "a",
+            "reviews-v2.bookinfo.svc.cluster.local",
+            "x1.y2",
+        ] {
+            assert_eq!(host_problem(host), None, "{host}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_hosts_with_fixes_when_obvious() {
+        assert_eq!(
+            host_problem("Reviews.mesh").map(|p| p.1),
+            Some(Some("reviews.mesh".to_owned()))
+        );
+        assert_eq!(
+            host_problem("http://reviews.mesh/x").map(|p| p.1),
+            Some(Some("reviews.mesh".to_owned()))
+        );
+        assert_eq!(
+            host_problem("reviews.mesh:9080").map(|p| p.1),
+            Some(Some("reviews.mesh".to_owned()))
+        );
+        for host in [
+            "",
+            "*.mesh",
+            "a..b",
+            "-a.b",
+            "a_b.c",
+            "a.b.",
+            &"x".repeat(64),
+        ] {
+            assert!(host_problem(host).is_some(), "{host}");
+        }
+    }
+}

@@ -1,0 +1,665 @@
+//! Targets: where a route (or a mirror policy) sends traffic.
+//!
+//! `service NAME[.NS][:PORT] [SUBSET] [@CLUSTER]` is checked against the inventory: the
+//! namespace, the service, the clusters that will serve the request, the port and the subset.
+//! `destination NAME[:PORT]` is checked against the destination's summary
+//! ([`destination_backends`]), never its syntax, so editing a destination re-checks the routes
+//! that use it only when its ports change.
+//!
+//! Which clusters matter depends on who sends the request: a gateway's cluster for north-south
+//! traffic, any client's cluster inside the mesh. The caller says which with a [`TargetScope`].
+//!
+//! The selector helpers at the bottom ([`check_workload_selector`] and friends) are shared with
+//! `expose to workloads`, which asks the same questions of a workload selector.
+
+use std::collections::BTreeSet;
+
+use crate::check::destination::destination_backends;
+use crate::check::{Ctx, ItemDiagnostic, list_names};
+use crate::codes::Code;
+use crate::db::ItemTag;
+use crate::inventory::{Labels, ServiceEntry};
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{self, PortRef};
+
+/// The clusters a target must be reachable from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum TargetScope {
+    /// Any cluster may serve the request (east-west traffic, delegated tables, policies): a
+    /// service must exist somewhere in its namespace.
+    Anywhere,
+    /// Only these clusters serve the request (the clusters of the gateways a table is exposed
+    /// on): a service without `@CLUSTER` must exist in every one of them.
+    Clusters(Vec<String>),
+}
+
+/// Checks one target.
+pub(crate) fn check_target<'db>(cx: &mut Ctx<'db>, target: &ast::Target, scope: &TargetScope) {
+    match target {
+        ast::Target::Service {
+            service,
+            port,
+            subset,
+            cluster,
+            ..
+        } => check_service(
+            cx,
+            service,
+            port.as_ref(),
+            subset.as_ref(),
+            cluster.as_ref(),
+            scope,
+        ),
+        ast::Target::Destination { name, port, .. } => check_destination(cx, name, port.as_ref()),
+    }
+}
+
+fn check_service<'db>(
+    cx: &mut Ctx<'db>,
+    service: &ast::QualifiedName,
+    port: Option<&PortRef>,
+    subset: Option<&ast::Selector>,
+    cluster: Option<&ast::Name>,
+    scope: &TargetScope,
+) {
+    let inventory = cx.inventory;
+    let namespace = match &service.namespace {
+        Some(namespace) if !cx.check_namespace(namespace) => return,
+        Some(namespace) => namespace.text.clone(),
+        None => cx.namespace.clone(),
+    };
+    let name = service.name.text.as_str();
+    let shown = format!("{name}.{namespace}");
+    // A port outside 1-65535 is wrong whatever the service; checking it first keeps it from
+    // being reported as "no such port".
+    let port_in_range = check_port_range(cx, port);
+
+    if inventory.services_named(&namespace, name).is_empty() {
+        unknown_service(cx, service, &namespace);
+        return;
+    }
+
+    let Some(entries) = serving_entries(cx, service, &namespace, cluster, scope) else {
+        return;
+    };
+
+    if port_in_range {
+        check_service_port(cx, service, &shown, port, &entries);
+    }
+    if let Some(subset) = subset {
+        check_subset(cx, subset, name, &namespace, &entries);
+    }
+}
+
+/// The service in every cluster that serves the request: the pinned cluster, or the scope's
+/// clusters, or every cluster that has it. `None` after reporting a cluster that lacks it.
+fn serving_entries<'db>(
+    cx: &mut Ctx<'db>,
+    service: &ast::QualifiedName,
+    namespace: &str,
+    cluster: Option<&ast::Name>,
+    scope: &TargetScope,
+) -> Option<Vec<ServiceEntry<'db>>> {
+    let inventory = cx.inventory;
+    let name = service.name.text.as_str();
+    let shown = format!("{name}.{namespace}");
+    Some(match cluster {
+        Some(cluster) => {
+            if !cx.check_cluster(cluster) {
+                return None;
+            }
+            let Some(entry) = inventory.service(&cluster.text, namespace, name) else {
+                let there: Vec<&str> = inventory
+                    .clusters_with_service(namespace, name)
+                    .map(|c| c.name.as_str())
+                    .collect();
+                let mut diagnostic = ItemDiagnostic::new(
+                    Code::ServiceNotInCluster,
+                    cluster.span,
+                    format!(
+                        "service `{shown}` does not exist on cluster `{}`",
+                        cluster.text
+                    ),
+                )
+                .help(format!(
+                    "`{shown}` exists on {}",
+                    cluster_list(there.iter().copied())
+                ));
+                if let [only] = there.as_slice() {
+                    diagnostic = diagnostic.fix(cluster.span, *only);
+                }
+                cx.emit(diagnostic);
+                return None;
+            };
+            if let TargetScope::Clusters(gateway_clusters) = scope
+                && !gateway_clusters.is_empty()
+                && !gateway_clusters.contains(&cluster.text)
+            {
+                let gateways = cluster_list(gateway_clusters.iter().map(String::as_str));
+                let diagnostic = ItemDiagnostic::new(
+                    Code::CrossClusterTarget,
+                    cluster.span,
+                    format!(
+                        "service `{shown}` is pinned to cluster `{}`, where none of the table's \
+                         gateways runs (they run on {gateways})",
+                        cluster.text
+                    ),
+                )
+                .help(
+                    "the request must cross clusters: that needs federation (in the workspace \
+                     settings) or a destination that spans the clusters",
+                );
+                cx.emit(diagnostic);
+            }
+            vec![entry]
+        }
+        None => match serving_clusters(cx, scope) {
+            Some(clusters) => {
+                let missing: Vec<&str> = clusters
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|c| inventory.service(c, namespace, name).is_none())
+                    .collect();
+                if !missing.is_empty() {
+                    let there: Vec<&str> = inventory
+                        .clusters_with_service(namespace, name)
+                        .map(|c| c.name.as_str())
+                        .collect();
+                    let pin = match there.as_slice() {
+                        [only] => format!("pin the target to it with `@{only}`"),
+                        _ => "pin the target to one of them with `@CLUSTER`".to_owned(),
+                    };
+                    let diagnostic = ItemDiagnostic::new(
+                        Code::ServiceNotInCluster,
+                        service.span,
+                        format!(
+                            "service `{shown}` does not exist on {}, where the table's gateways serve requests",
+                            cluster_list(missing.iter().copied())
+                        ),
+                    )
+                    .help(format!(
+                        "`{shown}` exists on {}: {pin}, or route to a destination that spans the clusters",
+                        cluster_list(there.iter().copied())
+                    ));
+                    cx.emit(diagnostic);
+                    return None;
+                }
+                clusters
+                    .iter()
+                    .filter_map(|c| inventory.service(c, namespace, name))
+                    .collect()
+            }
+            None => inventory
+                .services_named(namespace, name)
+                .iter()
+                .filter_map(|&at| inventory.resolve_service(at))
+                .collect(),
+        },
+    })
+}
+
+/// The known clusters of a `Clusters` scope; `None` when any cluster may serve the request.
+/// Clusters missing from the inventory are left out: the gateway that names them reports them.
+fn serving_clusters(cx: &Ctx<'_>, scope: &TargetScope) -> Option<Vec<String>> {
+    let TargetScope::Clusters(clusters) = scope else {
+        return None;
+    };
+    let known: Vec<String> = clusters
+        .iter()
+        .filter(|c| cx.inventory.cluster(c).is_some())
+        .cloned()
+        .collect();
+    (!known.is_empty()).then_some(known)
+}
+
+/// Reports a service missing from its namespace: a close name in that namespace, else the
+/// namespaces where a service of that name does exist, else what the namespace holds.
+fn unknown_service(cx: &mut Ctx<'_>, service: &ast::QualifiedName, namespace: &str) {
+    let inventory = cx.inventory;
+    let name = &service.name;
+    let candidates: Vec<&str> = inventory.service_names_in(namespace).collect();
+    let message = format!("unknown service `{}` in namespace `{namespace}`", name.text);
+    if did_you_mean(&name.text, candidates.iter().copied()).is_none() {
+        let elsewhere: Vec<&str> = inventory
+            .namespace_names()
+            .filter(|ns| !inventory.services_named(ns, &name.text).is_empty())
+            .collect();
+        if let Some(first) = elsewhere.first() {
+            let qualified = format!("{}.{first}", name.text);
+            let diagnostic = ItemDiagnostic::new(Code::UnknownService, name.span, message)
+                .help(format!(
+                    "`{}` exists in namespace {}: write `{qualified}`",
+                    name.text,
+                    list_names(&elsewhere)
+                ))
+                .fix(service.span, qualified);
+            cx.emit(diagnostic);
+            return;
+        }
+        if candidates.is_empty() {
+            let diagnostic = ItemDiagnostic::new(Code::UnknownService, name.span, message).help(
+                format!("namespace `{namespace}` has no services in the inventory"),
+            );
+            cx.emit(diagnostic);
+            return;
+        }
+    }
+    cx.unknown(Code::UnknownService, name, message, &candidates);
+}
+
+/// A port number must fit a TCP port; reports and returns false when it does not.
+fn check_port_range(cx: &mut Ctx<'_>, port: Option<&PortRef>) -> bool {
+    let Some(PortRef::Number(number)) = port else {
+        return true;
+    };
+    if (1..=65535).contains(&number.value) {
+        return true;
+    }
+    let diagnostic = ItemDiagnostic::new(
+        Code::PortOutOfRange,
+        number.span,
+        format!("port `{}` is outside 1-65535", number.value),
+    )
+    .help("a port is a number from 1 to 65535");
+    cx.emit(diagnostic);
+    false
+}
+
+fn check_service_port(
+    cx: &mut Ctx<'_>,
+    service: &ast::QualifiedName,
+    shown: &str,
+    port: Option<&PortRef>,
+    entries: &[ServiceEntry<'_>],
+) {
+    let Some(port) = port else {
+        // Without a port the mesh picks the service's only one; with several it cannot.
+        if let Some(entry) = entries.iter().find(|e| e.service.ports.len() > 1) {
+            let diagnostic = ItemDiagnostic::new(
+                Code::AmbiguousPort,
+                service.span,
+                format!("service `{shown}` has several ports: say which one"),
+            )
+            .help(format!(
+                "its ports: {}; write `{shown}:PORT`",
+                port_list(entry)
+            ));
+            cx.emit(diagnostic);
+        } else if let Some(entry) = entries.iter().find(|e| e.service.ports.is_empty()) {
+            let diagnostic = ItemDiagnostic::new(
+                Code::UnknownPort,
+                service.span,
+                format!(
+                    "service `{shown}` has no ports on cluster `{}`",
+                    entry.cluster.name
+                ),
+            )
+            .help("add the service's ports to the inventory");
+            cx.emit(diagnostic);
+        }
+        return;
+    };
+
+    let has = |entry: &ServiceEntry<'_>| match port {
+        PortRef::Number(n) => u16::try_from(n.value).is_ok_and(|n| entry.service.port(n).is_some()),
+        PortRef::Name(n) => entry.service.port_named(&n.text).is_some(),
+    };
+    let Some(lacking) = entries.iter().find(|e| !has(e)) else {
+        return;
+    };
+    let (written, span) = match port {
+        PortRef::Number(n) => (n.value.to_string(), n.span),
+        PortRef::Name(n) => (n.text.clone(), n.span),
+    };
+    // Ports usually agree across clusters; say which cluster only when they do not.
+    let message = if entries.iter().any(has) {
+        format!(
+            "service `{shown}` has no port `{written}` on cluster `{}`",
+            lacking.cluster.name
+        )
+    } else {
+        format!("service `{shown}` has no port `{written}`")
+    };
+    let mut diagnostic = ItemDiagnostic::new(Code::UnknownPort, span, message);
+    let ports = port_list(lacking);
+    diagnostic = match port {
+        PortRef::Name(n) => {
+            let names: Vec<&str> = lacking
+                .service
+                .ports
+                .iter()
+                .filter_map(|p| p.name.as_deref())
+                .collect();
+            match did_you_mean(&n.text, names.iter().copied()) {
+                Some(best) => diagnostic
+                    .help(format!("did you mean `{best}`? its ports: {ports}"))
+                    .fix(n.span, best),
+                None => diagnostic.help(format!("its ports: {ports}")),
+            }
+        }
+        PortRef::Number(_) => diagnostic.help(format!("its ports: {ports}")),
+    };
+    cx.emit(diagnostic);
+}
+
+/// `9080 (`http`), 9443` — a service's ports for help lines.
+fn port_list(entry: &ServiceEntry<'_>) -> String {
+    if entry.service.ports.is_empty() {
+        return "none".to_owned();
+    }
+    entry
+        .service
+        .ports
+        .iter()
+        .map(|p| match &p.name {
+            Some(name) => format!("`{}` (`{name}`)", p.port),
+            None => format!("`{}`", p.port),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A subset must select some of the service's own workloads: those its pod selector picks, in
+/// its namespace, on the clusters that serve the request.
+fn check_subset<'db>(
+    cx: &mut Ctx<'db>,
+    subset: &ast::Selector,
+    name: &str,
+    namespace: &str,
+    entries: &[ServiceEntry<'db>],
+) {
+    let shown = format!("{name}.{namespace}");
+    let inventory = cx.inventory;
+    let mut workloads = Vec::new();
+    for entry in entries {
+        let selector: Vec<(String, String)> = entry
+            .service
+            .selector
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let cluster = [entry.cluster.name.clone()];
+        for at in inventory.match_workloads(&selector, Some(namespace), Some(&cluster)) {
+            if let Some(workload) = inventory.resolve_workload(at) {
+                workloads.push(&workload.workload.labels);
+            }
+        }
+    }
+    // Name the clusters when only some of the service's clusters serve the request, since the
+    // subset may well exist on the others.
+    let everywhere = inventory.clusters_with_service(namespace, name).count();
+    let place = if entries.len() < everywhere {
+        format!(
+            " on {}",
+            cluster_list(entries.iter().map(|e| e.cluster.name.as_str()))
+        )
+    } else {
+        String::new()
+    };
+    let pool = WorkloadPool {
+        workloads,
+        described: format!("the workloads of `{shown}`{place}"),
+        empty: format!("`{shown}` selects no workload{place} in the inventory"),
+    };
+    let message = format!(
+        "subset `{}` of service `{shown}` matches no workload",
+        selector_text(subset)
+    );
+    check_workload_selector(cx, subset, &pool, message);
+}
+
+fn check_destination<'db>(cx: &mut Ctx<'db>, name: &ast::Name, port: Option<&PortRef>) {
+    let Some(item) = cx.resolve(ItemTag::Destination, name) else {
+        return;
+    };
+    let ports = &destination_backends(cx.db, cx.project, item).ports;
+    let listed = || {
+        ports
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match port {
+        Some(port @ PortRef::Number(number)) => {
+            if !check_port_range(cx, Some(port)) {
+                return;
+            }
+            let declared = u16::try_from(number.value).is_ok_and(|n| ports.contains(&n));
+            // A destination without ports is reported at the destination itself.
+            if !declared && !ports.is_empty() {
+                let diagnostic = ItemDiagnostic::new(
+                    Code::UnknownPort,
+                    number.span,
+                    format!("destination `{}` has no port `{}`", name.text, number.value),
+                )
+                .label_item(item, format!("`{}` declares its ports here", name.text))
+                .help(format!("its ports: {}", listed()));
+                cx.emit(diagnostic);
+            }
+        }
+        Some(PortRef::Name(port)) => {
+            let mut diagnostic = ItemDiagnostic::new(
+                Code::UnknownPort,
+                port.span,
+                format!(
+                    "destination `{}` has no port named `{}`",
+                    name.text, port.text
+                ),
+            )
+            .help(format!("a destination's ports are numbers: {}", listed()));
+            if let [only] = ports.as_slice() {
+                diagnostic = diagnostic.fix(port.span, only.to_string());
+            }
+            cx.emit(diagnostic);
+        }
+        None if ports.len() > 1 => {
+            let diagnostic = ItemDiagnostic::new(
+                Code::AmbiguousPort,
+                name.span,
+                format!(
+                    "destination `{}` has several ports: say which one",
+                    name.text
+                ),
+            )
+            .help(format!(
+                "its ports: {}; write `{}:PORT`",
+                listed(),
+                name.text
+            ));
+            cx.emit(diagnostic);
+        }
+        None => {}
+    }
+}
+
+/// The workloads a selector is matched against, and how to speak of them.
+pub(super) struct WorkloadPool<'a> {
+    /// The labels of every candidate workload.
+    pub workloads: Vec<&'a Labels>,
+    /// "the workloads of `reviews.bookinfo`": the candidates, for help lines.
+    pub described: String,
+    /// Why there are no candidates at all, for when there are none.
+    pub empty: String,
+}
+
+/// Checks a workload selector against a pool of candidates: keys no workload of the inventory
+/// carries (W0207, with "did you mean"), else a selector that picks no candidate (W0206, with
+/// the values the candidates do have). `message` is the W0206 message.
+pub(super) fn check_workload_selector(
+    cx: &mut Ctx<'_>,
+    selector: &ast::Selector,
+    pool: &WorkloadPool<'_>,
+    message: String,
+) {
+    if !check_label_keys(cx, selector) {
+        return;
+    }
+    let matches = |labels: &Labels| {
+        selector
+            .labels
+            .iter()
+            .all(|l| labels.get(&l.key.value) == Some(&l.value.value))
+    };
+    if pool.workloads.iter().any(|w| matches(w)) {
+        return;
+    }
+    let diagnostic = ItemDiagnostic::new(Code::SelectorMatchesNothing, selector.span, message);
+    let diagnostic = if pool.workloads.is_empty() {
+        diagnostic.help(pool.empty.clone())
+    } else {
+        explain_miss(diagnostic, selector, pool)
+    };
+    cx.emit(diagnostic);
+}
+
+/// Says why a selector picks none of the candidates: the first label no candidate has (with
+/// the values they do have), or that no single candidate carries every label.
+fn explain_miss<'db>(
+    diagnostic: ItemDiagnostic<'db>,
+    selector: &ast::Selector,
+    pool: &WorkloadPool<'_>,
+) -> ItemDiagnostic<'db> {
+    let described = &pool.described;
+    for label in &selector.labels {
+        let key = &label.key.value;
+        let values: BTreeSet<&str> = pool
+            .workloads
+            .iter()
+            .filter_map(|w| w.get(key).map(String::as_str))
+            .collect();
+        if values.contains(label.value.value.as_str()) {
+            continue;
+        }
+        if values.is_empty() {
+            return diagnostic.help(format!("none of {described} has a label `{key}`"));
+        }
+        let shown = values
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return match did_you_mean(&label.value.value, values.iter().copied()) {
+            Some(best) => diagnostic
+                .help(format!(
+                    "did you mean `{best}`? {described} have `{key}` = {shown}"
+                ))
+                .fix(label.value.span, quote(best)),
+            None => diagnostic.help(format!("{described} have `{key}` = {shown}")),
+        };
+    }
+    diagnostic.help(format!(
+        "no single one of {described} carries all of these labels"
+    ))
+}
+
+/// Reports every selector key that no workload of the inventory carries; true when all are
+/// known.
+fn check_label_keys(cx: &mut Ctx<'_>, selector: &ast::Selector) -> bool {
+    let known: Vec<&str> = cx.inventory.workload_labels().keys().collect();
+    let mut ok = true;
+    for label in &selector.labels {
+        let key = &label.key;
+        if known.contains(&key.value.as_str()) {
+            continue;
+        }
+        ok = false;
+        let diagnostic = ItemDiagnostic::new(
+            Code::UnknownLabelKey,
+            key.span,
+            format!("no workload in the inventory has a label `{}`", key.value),
+        );
+        let diagnostic = match did_you_mean(&key.value, known.iter().copied()) {
+            Some(best) => diagnostic
+                .help(format!("did you mean `{best}`?"))
+                .fix(key.span, label_key_text(best)),
+            None if known.is_empty() => diagnostic.help("no workload of the inventory has labels"),
+            None => diagnostic.help(format!("label keys in use: {}", list_names(&known))),
+        };
+        cx.emit(diagnostic);
+    }
+    ok
+}
+
+/// `(app = "reviews", "app.kubernetes.io/part-of" = "shop")`, as it would be written.
+pub(super) fn selector_text(selector: &ast::Selector) -> String {
+    let labels: Vec<String> = selector
+        .labels
+        .iter()
+        .map(|l| {
+            format!(
+                "{} = {}",
+                label_key_text(&l.key.value),
+                quote(&l.value.value)
+            )
+        })
+        .collect();
+    format!("({})", labels.join(", "))
+}
+
+/// A label key as it must be written: bare when it is an identifier, quoted otherwise.
+fn label_key_text(key: &str) -> String {
+    if is_identifier(key) {
+        key.to_owned()
+    } else {
+        quote(key)
+    }
+}
+
+/// `[A-Za-z_][A-Za-z0-9_-]*`, the language's identifiers.
+fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// A string literal for `text`, escaped as the lexer reads it.
+pub(super) fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// "cluster `a`" or "clusters `a`, `b`"; "no cluster" for none.
+fn cluster_list<'a>(clusters: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = clusters.collect();
+    match names.as_slice() {
+        [] => "no cluster".to_owned(),
+        [one] => format!("cluster `{one}`"),
+        _ => format!("clusters {}", list_names(&names)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_identifier, quote};
+
+    #[test]
+    fn quotes_like_the_lexer_reads() {
+        assert_eq!(quote("v1"), "\"v1\"");
+        assert_eq!(quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(quote("\u{7}"), "\"\\u{7}\"");
+    }
+
+    #[test]
+    fn identifiers() {
+        assert!(is_identifier("app"));
+        assert!(is_identifier("part-of_2"));
+        assert!(!is_identifier("app.kubernetes.io/name"));
+        assert!(!is_identifier("2app"));
+        assert!(!is_identifier(""));
+    }
+}

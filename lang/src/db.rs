@@ -1,0 +1,338 @@
+//! The salsa database: inputs (source files, `route.toml`, the inventory) and the queries that
+//! turn them into items, a project-wide name index and diagnostics.
+//!
+//! Incrementality hinges on two facts. Items are tracked structs whose identity is their kind
+//! and name (never their position), and their syntax has item-relative token spans
+//! ([`crate::syntax::ast::Span`]), so an edit inside one item leaves every other item's syntax
+//! equal and salsa reuses their checks; whitespace and comment edits leave every item equal.
+//! Byte positions are only recovered at the very end, in [`file_diagnostics`].
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use crate::check::{self, ItemDiagnostic, LabelTarget};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Fix, Label, Location};
+use crate::inventory::{Inventory, InventoryIndex};
+use crate::syntax::{self, Parse, ast};
+
+/// The database trait the queries are written against.
+#[salsa::db]
+pub trait Db: salsa::Database {}
+
+/// The one database implementation, shared by the CLI and the language server.
+#[salsa::db]
+#[derive(Clone, Default)]
+pub struct Database {
+    storage: salsa::Storage<Self>,
+}
+
+#[salsa::db]
+impl salsa::Database for Database {}
+
+#[salsa::db]
+impl Db for Database {}
+
+impl Database {
+    /// A database that records the name of every query it executes, for incrementality tests.
+    pub fn with_execution_log() -> (Database, ExecutionLog) {
+        let log = ExecutionLog::default();
+        let sink = log.clone();
+        let storage = salsa::Storage::new(Some(Box::new(move |event: salsa::Event| {
+            if let salsa::EventKind::WillExecute { database_key } = event.kind {
+                sink.push(format!("{database_key:?}"));
+            }
+        })));
+        (Database { storage }, log)
+    }
+}
+
+/// The queries a database executed, as `query_name(Id(..))` strings.
+#[derive(Clone, Default)]
+pub struct ExecutionLog(Arc<Mutex<Vec<String>>>);
+
+impl ExecutionLog {
+    fn push(&self, entry: String) {
+        if let Ok(mut entries) = self.0.lock() {
+            entries.push(entry);
+        }
+    }
+
+    /// Everything executed since the last call.
+    pub fn take(&self) -> Vec<String> {
+        self.0.lock().map(|mut e| std::mem::take(&mut *e)).unwrap_or_default()
+    }
+}
+
+/// One `.route` file. `path` is relative to the project root, with `/` separators.
+#[salsa::input(debug)]
+pub struct SourceFile {
+    #[returns(ref)]
+    pub path: String,
+    #[returns(ref)]
+    pub text: String,
+}
+
+/// The cluster inventory the project is checked against.
+#[salsa::input(debug)]
+pub struct InventoryInput {
+    #[returns(ref)]
+    pub inventory: Inventory,
+}
+
+/// A project: its files, its `route.toml` and its inventory.
+#[salsa::input(debug)]
+pub struct Project {
+    #[returns(ref)]
+    pub files: Vec<SourceFile>,
+    #[returns(ref)]
+    pub config: Config,
+    #[returns(copy)]
+    pub inventory: InventoryInput,
+}
+
+/// The kinds of named items; names are unique per kind within a project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, salsa::SalsaValue)]
+pub enum ItemTag {
+    Gateway,
+    Destination,
+    Policy,
+    Routes,
+    Test,
+}
+
+impl ItemTag {
+    /// The keyword that introduces the item.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ItemTag::Gateway => "gateway",
+            ItemTag::Destination => "destination",
+            ItemTag::Policy => "policy",
+            ItemTag::Routes => "routes",
+            ItemTag::Test => "test",
+        }
+    }
+
+    /// How diagnostics name the kind: "route table" reads better than "routes".
+    pub fn noun(self) -> &'static str {
+        match self {
+            ItemTag::Routes => "route table",
+            other => other.keyword(),
+        }
+    }
+}
+
+/// A named item of a file. Identity is the kind and the name; the syntax is a tracked field so
+/// that a change to it re-runs only the queries that read it.
+#[salsa::tracked(debug)]
+pub struct Item<'db> {
+    #[returns(copy)]
+    pub tag: ItemTag,
+    #[returns(ref)]
+    pub name: String,
+    #[returns(copy)]
+    pub file: SourceFile,
+    #[tracked]
+    #[returns(ref)]
+    pub syntax: Arc<ast::Item>,
+    /// Absolute index of the item's first token in its file, to place its spans.
+    #[tracked]
+    #[returns(copy)]
+    pub first_token: u32,
+    #[tracked]
+    #[returns(ref)]
+    pub doc: Option<String>,
+}
+
+/// Parses one file.
+#[salsa::tracked(returns(ref))]
+pub fn parse_file(db: &dyn Db, file: SourceFile) -> Parse {
+    syntax::parse(file.text(db))
+}
+
+/// The named items of a file, in source order.
+#[salsa::tracked(returns(ref))]
+pub fn file_items(db: &dyn Db, file: SourceFile) -> Vec<Item<'_>> {
+    let parse = parse_file(db, file);
+    parse
+        .items
+        .iter()
+        .filter_map(|parsed| {
+            let (tag, name) = item_identity(&parsed.item)?;
+            Some(Item::new(
+                db,
+                tag,
+                name,
+                file,
+                Arc::new(parsed.item.clone()),
+                parsed.first_token,
+                parsed.doc.clone(),
+            ))
+        })
+        .collect()
+}
+
+fn item_identity(item: &ast::Item) -> Option<(ItemTag, String)> {
+    Some(match &item.kind {
+        ast::ItemKind::Gateway(g) => (ItemTag::Gateway, g.name.text.clone()),
+        ast::ItemKind::Destination(d) => (ItemTag::Destination, d.name.text.clone()),
+        ast::ItemKind::Policy(p) => (ItemTag::Policy, p.name.text.clone()),
+        ast::ItemKind::Routes(r) => (ItemTag::Routes, r.name.text.clone()),
+        ast::ItemKind::Test(t) => (ItemTag::Test, t.name.value.clone()),
+        ast::ItemKind::Namespace(_) | ast::ItemKind::Error => return None,
+    })
+}
+
+/// The namespace a file's `namespace` statement sets, if it has one.
+#[salsa::tracked(returns(ref))]
+pub fn file_namespace_decl(db: &dyn Db, file: SourceFile) -> Option<String> {
+    parse_file(db, file).items.iter().find_map(|parsed| match &parsed.item.kind {
+        ast::ItemKind::Namespace(name) => Some(name.text.clone()),
+        _ => None,
+    })
+}
+
+/// The namespace of the resources generated from a file.
+pub fn file_namespace(db: &dyn Db, project: Project, file: SourceFile) -> String {
+    file_namespace_decl(db, file)
+        .clone()
+        .unwrap_or_else(|| project.config(db).project.namespace.clone())
+}
+
+/// Every named item of the project by kind and name. More than one item under a key is a
+/// duplicate definition; the first in file order is the one references resolve to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
+pub struct ItemIndex<'db> {
+    pub items: BTreeMap<(ItemTag, String), Vec<Item<'db>>>,
+}
+
+impl<'db> ItemIndex<'db> {
+    /// The item a reference of this kind and name resolves to.
+    pub fn get(&self, tag: ItemTag, name: &str) -> Option<Item<'db>> {
+        self.items
+            .get(&(tag, name.to_owned()))
+            .and_then(|items| items.first().copied())
+    }
+
+    /// The names defined for a kind, for "did you mean" and completion.
+    pub fn names(&self, tag: ItemTag) -> impl Iterator<Item = &str> {
+        self.items
+            .range((tag, String::new())..)
+            .take_while(move |((t, _), _)| *t == tag)
+            .map(|((_, name), _)| name.as_str())
+    }
+
+    /// Every item of a kind (first definitions only), in name order.
+    pub fn all(&self, tag: ItemTag) -> impl Iterator<Item = Item<'db>> + '_ {
+        self.items
+            .range((tag, String::new())..)
+            .take_while(move |((t, _), _)| *t == tag)
+            .filter_map(|(_, items)| items.first().copied())
+    }
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn item_index(db: &dyn Db, project: Project) -> ItemIndex<'_> {
+    let mut index = ItemIndex::default();
+    for file in project.files(db) {
+        for &item in file_items(db, *file) {
+            index
+                .items
+                .entry((item.tag(db), item.name(db).clone()))
+                .or_default()
+                .push(item);
+        }
+    }
+    index
+}
+
+/// The inventory with its lookup tables, built once per inventory change.
+#[salsa::tracked(returns(ref))]
+pub fn inventory_index(db: &dyn Db, inventory: InventoryInput) -> Arc<InventoryIndex> {
+    Arc::new(InventoryIndex::new(inventory.inventory(db)))
+}
+
+/// Every diagnostic of one file: syntax errors, item checks and the project-wide checks that
+/// point into it, sorted by position.
+#[salsa::tracked(returns(ref))]
+pub fn file_diagnostics(db: &dyn Db, project: Project, file: SourceFile) -> Vec<Diagnostic> {
+    let parse = parse_file(db, file);
+    let mut out: Vec<Diagnostic> = parse
+        .errors
+        .iter()
+        .map(|error| check::syntax_diagnostic(file, error))
+        .collect();
+    for &item in file_items(db, file) {
+        for diagnostic in check::check_item(db, project, item) {
+            out.push(place(db, item, diagnostic));
+        }
+    }
+    for (item, diagnostic) in check::project_checks(db, project) {
+        if item.file(db) == file {
+            out.push(place(db, *item, diagnostic));
+        }
+    }
+    out.sort_by_key(|d| (d.primary.range.start, d.primary.range.end, d.code));
+    out
+}
+
+/// Every diagnostic of the project, by file path then position.
+pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
+    let mut files: Vec<SourceFile> = project.files(db).clone();
+    files.sort_by(|a, b| a.path(db).cmp(b.path(db)));
+    files
+        .into_iter()
+        .flat_map(|file| file_diagnostics(db, project, file).iter().cloned())
+        .collect()
+}
+
+/// Turns an item-relative diagnostic into one with byte locations.
+fn place<'db>(db: &'db dyn Db, item: Item<'db>, diagnostic: &ItemDiagnostic<'db>) -> Diagnostic {
+    let here = |span: ast::Span| location(db, item, span);
+    Diagnostic {
+        code: diagnostic.code,
+        severity: diagnostic.code.severity(),
+        message: diagnostic.message.clone(),
+        primary: here(diagnostic.primary),
+        labels: diagnostic
+            .labels
+            .iter()
+            .map(|label| Label {
+                location: match label.target {
+                    LabelTarget::Here(span) => here(span),
+                    LabelTarget::NameOf(other) => name_location(db, other),
+                },
+                message: label.message.clone(),
+            })
+            .collect(),
+        help: diagnostic.help.clone(),
+        fix: diagnostic.fix.as_ref().map(|(span, replacement)| Fix {
+            location: here(*span),
+            replacement: replacement.clone(),
+        }),
+    }
+}
+
+/// The byte location of a span of an item.
+pub fn location<'db>(db: &'db dyn Db, item: Item<'db>, span: ast::Span) -> Location {
+    let file = item.file(db);
+    Location { file, range: parse_file(db, file).range(item.first_token(db), span) }
+}
+
+/// Where an item's name is written: what "defined here" labels point at.
+pub fn name_location<'db>(db: &'db dyn Db, item: Item<'db>) -> Location {
+    location(db, item, name_span(item.syntax(db)))
+}
+
+/// The span of an item's name (the whole item for items without one).
+pub fn name_span(item: &ast::Item) -> ast::Span {
+    match &item.kind {
+        ast::ItemKind::Gateway(g) => g.name.span,
+        ast::ItemKind::Destination(d) => d.name.span,
+        ast::ItemKind::Policy(p) => p.name.span,
+        ast::ItemKind::Routes(r) => r.name.span,
+        ast::ItemKind::Test(t) => t.name.span,
+        ast::ItemKind::Namespace(n) => n.span,
+        ast::ItemKind::Error => item.span,
+    }
+}

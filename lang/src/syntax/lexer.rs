@@ -1,0 +1,419 @@
+//! Text → tokens. Lexing never fails: characters that start no token become [`Token::Error`],
+//! malformed numbers become [`Token::BadNumber`], and strings are always [`Token::Str`], even
+//! unterminated or with bad escapes (their problems come from [`string_value`]). Comments are
+//! tokens here, so the language server can colour them; the parser drops them.
+//!
+//! Tokens carry no heap data: a token's text is its range in the source. Keywords are
+//! contextual, so every word is one [`Token::Ident`] and the parser matches on the text.
+
+use logos::{Lexer, Logos};
+
+use super::TextRange;
+
+/// A token kind, with the value of numeric literals.
+#[derive(Logos, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[logos(skip r"[ \t\r\n\f]+")]
+pub enum Token {
+    /// Every word, keywords included: `reviews`, `per-try-timeout`, `GET`.
+    #[regex(r"[A-Za-z_][A-Za-z0-9_-]*")]
+    Ident,
+    /// `9080`.
+    Int(u64),
+    /// `250ms`, `1h30m`, in milliseconds.
+    Duration(u64),
+    /// `12.5%`, in thousandths of a percent.
+    Percent(u64),
+    /// A word that starts with a digit and is not a number or a duration: `5xx`.
+    ///
+    /// Every token that starts with a digit is matched here and classified by [`number`].
+    #[regex(r"[0-9][0-9A-Za-z_.]*%?", number)]
+    Word,
+    /// A string literal, quotes included; it may lack its closing quote (see [`string_value`]).
+    ///
+    /// A string ends at the end of its line, so a missing quote does not swallow the file.
+    #[regex(r#""([^"\\\r\n]|\\[^\r\n])*\\?"?"#)]
+    Str,
+    #[token("{")]
+    LBrace,
+    #[token("}")]
+    RBrace,
+    #[token("(")]
+    LParen,
+    #[token(")")]
+    RParen,
+    #[token(",")]
+    Comma,
+    #[token(".")]
+    Dot,
+    #[token(":")]
+    Colon,
+    #[token("=")]
+    Eq,
+    #[token("!=")]
+    NotEq,
+    #[token("~")]
+    Tilde,
+    #[token("->")]
+    Arrow,
+    #[token("@")]
+    At,
+    /// `# ...` up to the end of the line. (Greedy on purpose: a comment ends at the newline.)
+    #[regex(r"#([^#\r\n][^\r\n]*)?", allow_greedy = true)]
+    Comment,
+    /// `## ...`: documentation of the item below.
+    #[regex(r"##[^\r\n]*", allow_greedy = true)]
+    DocComment,
+    /// Something that starts with a digit but is not a valid number, duration or percentage.
+    BadNumber(NumberProblem),
+    /// Characters that start no token. A single-quoted run (`'x'`) is one error, not three.
+    #[regex(r"'[^'\r\n]*'?")]
+    Error,
+}
+
+/// Why a [`Token::BadNumber`] is bad.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NumberProblem {
+    /// Does not fit in 64 bits (in milliseconds or thousandths of a percent for those).
+    TooLarge,
+    /// A percentage with more than three decimals.
+    TooPrecise,
+    /// Neither an integer, a duration, a percentage nor a word: `1.5s`, `30m1h`, `1.2.3`.
+    Malformed,
+}
+
+impl Token {
+    /// Comments are not seen by the parser.
+    pub fn is_trivia(self) -> bool {
+        matches!(self, Token::Comment | Token::DocComment)
+    }
+}
+
+/// Lexes a whole text. Never fails: see the module documentation.
+///
+/// Adjacent invalid characters are merged into one [`Token::Error`], so `$$$` is one error.
+pub fn lex(text: &str) -> Vec<(Token, TextRange)> {
+    let mut out: Vec<(Token, TextRange)> = Vec::new();
+    for (token, span) in Token::lexer(text).spanned() {
+        let range = TextRange::new(offset(span.start), offset(span.end));
+        let token = token.unwrap_or(Token::Error);
+        if token == Token::Error
+            && let Some((Token::Error, last)) = out.last_mut()
+            && last.end == range.start
+        {
+            last.end = range.end;
+            continue;
+        }
+        out.push((token, range));
+    }
+    out
+}
+
+/// Byte offsets are `u32` everywhere; a text beyond 4 GiB saturates instead of wrapping.
+pub(super) fn offset(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+/// A token as the parser sees it: its kind, its text and where it stands on its line.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Tok<'s> {
+    pub kind: Token,
+    pub text: &'s str,
+    /// Byte column of the token on its line.
+    pub column: u32,
+    /// Nothing but whitespace precedes the token on its line.
+    pub first_on_line: bool,
+}
+
+/// Tokens are equal when their kind and text are: the grammar matches on those, never on the
+/// layout.
+impl PartialEq for Tok<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.text == other.text
+    }
+}
+
+/// Classifies a token that starts with a digit.
+fn number(lex: &mut Lexer<'_, Token>) -> Token {
+    classify_number(lex.slice())
+}
+
+fn classify_number(text: &str) -> Token {
+    if let Some(body) = text.strip_suffix('%') {
+        return match percent(body) {
+            Ok(value) => Token::Percent(value),
+            Err(problem) => Token::BadNumber(problem),
+        };
+    }
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return match text.parse::<u64>() {
+            Ok(value) => Token::Int(value),
+            // Only digits, so the one way to fail is overflow.
+            Err(_) => Token::BadNumber(NumberProblem::TooLarge),
+        };
+    }
+    if text.contains('.') {
+        return Token::BadNumber(NumberProblem::Malformed);
+    }
+    match duration(text) {
+        Some(Ok(ms)) => Token::Duration(ms),
+        Some(Err(problem)) => Token::BadNumber(problem),
+        None => Token::Word,
+    }
+}
+
+/// `12.5` → 12_500 (thousandths of a percent).
+fn percent(body: &str) -> Result<u64, NumberProblem> {
+    let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || (body.contains('.') && !digits(fraction)) {
+        return Err(NumberProblem::Malformed);
+    }
+    if fraction.len() > 3 {
+        return Err(NumberProblem::TooPrecise);
+    }
+    let whole: u64 = whole.parse().map_err(|_| NumberProblem::TooLarge)?;
+    // Pad the fraction to three digits: `.5` is 500 thousandths.
+    let mut thousandths = 0u64;
+    for i in 0..3 {
+        let digit = fraction
+            .as_bytes()
+            .get(i)
+            .map_or(0, |b| u64::from(b - b'0'));
+        thousandths = thousandths * 10 + digit;
+    }
+    whole
+        .checked_mul(1000)
+        .and_then(|v| v.checked_add(thousandths))
+        .ok_or(NumberProblem::TooLarge)
+}
+
+/// `1h30m` → `Some(Ok(5_400_000))`. `None` when the text is not made of number-unit pairs at
+/// all (a word such as `5xx`); an error when it is, but the units repeat or are out of order.
+fn duration(text: &str) -> Option<Result<u64, NumberProblem>> {
+    let mut rest = text;
+    let mut total: Option<u64> = Some(0);
+    // Units must go from the largest to the smallest, each at most once: `1h30m`, not `30m1h`.
+    let mut last_rank = u8::MAX;
+    let mut in_order = true;
+    while !rest.is_empty() {
+        let digits_end = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let (digits, after) = rest.split_at(digits_end);
+        let unit_end = after
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(after.len());
+        let (unit, next) = after.split_at(unit_end);
+        if digits.is_empty() {
+            return None;
+        }
+        let (rank, scale) = match unit {
+            "h" => (3, 3_600_000),
+            "m" => (2, 60_000),
+            "s" => (1, 1_000),
+            "ms" => (0, 1),
+            _ => return None,
+        };
+        in_order &= rank < last_rank;
+        last_rank = rank;
+        let amount = digits
+            .parse::<u64>()
+            .ok()
+            .and_then(|n| n.checked_mul(scale));
+        total = total.and_then(|t| amount.and_then(|a| t.checked_add(a)));
+        rest = next;
+    }
+    Some(match total {
+        _ if !in_order => Err(NumberProblem::Malformed),
+        Some(ms) => Ok(ms),
+        None => Err(NumberProblem::TooLarge),
+    })
+}
+
+/// A problem inside a string literal, with its byte range relative to the literal's start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct StringProblem {
+    pub start: usize,
+    pub end: usize,
+    pub message: String,
+}
+
+/// The value of a string literal (quotes included in `raw`), and its problems.
+///
+/// Invalid escapes are kept as written, so the value is still what the author most likely
+/// meant (a regex such as `"\d+"` keeps its backslash).
+pub(super) fn string_value(raw: &str) -> (String, Vec<StringProblem>) {
+    let mut value = String::with_capacity(raw.len());
+    let mut problems = Vec::new();
+    let body = raw.strip_prefix('"').unwrap_or(raw);
+    let base = raw.len() - body.len();
+    let mut chars = body.char_indices().peekable();
+    let mut terminated = false;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                terminated = true;
+                break;
+            }
+            '\\' => {
+                let Some((j, escaped)) = chars.next() else {
+                    // A backslash right before the end of the line: the string is unterminated,
+                    // which is reported below.
+                    value.push('\\');
+                    break;
+                };
+                match escaped {
+                    '"' => value.push('"'),
+                    '\\' => value.push('\\'),
+                    'n' => value.push('\n'),
+                    't' => value.push('\t'),
+                    'u' => {
+                        // `\u{` hex digits `}`, all on this line of the string.
+                        let mut end = j + 1;
+                        let mut digits = String::new();
+                        let mut closed = false;
+                        if let Some(&(k, '{')) = chars.peek() {
+                            chars.next();
+                            end = k + 1;
+                            while let Some(&(k, d)) = chars.peek() {
+                                if d == '"' {
+                                    break;
+                                }
+                                chars.next();
+                                end = k + d.len_utf8();
+                                if d == '}' {
+                                    closed = true;
+                                    break;
+                                }
+                                digits.push(d);
+                            }
+                        }
+                        let decoded = (closed && (1..=6).contains(&digits.len()))
+                            .then(|| u32::from_str_radix(&digits, 16).ok())
+                            .flatten()
+                            .and_then(char::from_u32);
+                        match decoded {
+                            Some(ch) => value.push(ch),
+                            None => {
+                                let written = body.get(i..end).unwrap_or("\\u");
+                                value.push_str(written);
+                                problems.push(StringProblem {
+                                    start: base + i,
+                                    end: base + end,
+                                    message: format!(
+                                        "invalid unicode escape `{written}`: expected `\\u{{...}}` \
+                                         with 1 to 6 hex digits naming a unicode scalar value"
+                                    ),
+                                });
+                            }
+                        }
+                    }
+                    other => {
+                        value.push('\\');
+                        value.push(other);
+                        let end = j + other.len_utf8();
+                        problems.push(StringProblem {
+                            start: base + i,
+                            end: base + end,
+                            message: format!(
+                                "invalid escape `\\{other}` in a string: the escapes are `\\\"`, \
+                                 `\\\\`, `\\n`, `\\t` and `\\u{{...}}`"
+                            ),
+                        });
+                    }
+                }
+            }
+            other => value.push(other),
+        }
+    }
+    if !terminated {
+        problems.push(StringProblem {
+            start: 0,
+            end: raw.len(),
+            message: "unterminated string: expected a closing `\"` before the end of the line"
+                .to_string(),
+        });
+    }
+    (value, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<Token> {
+        lex(text).into_iter().map(|(t, _)| t).collect()
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(kinds("9080"), [Token::Int(9080)]);
+        assert_eq!(
+            kinds("250ms 2s 1m 1h 1h30m"),
+            [
+                Token::Duration(250),
+                Token::Duration(2_000),
+                Token::Duration(60_000),
+                Token::Duration(3_600_000),
+                Token::Duration(5_400_000),
+            ]
+        );
+        assert_eq!(
+            kinds("10% 12.5% 0.001%"),
+            [
+                Token::Percent(10_000),
+                Token::Percent(12_500),
+                Token::Percent(1)
+            ]
+        );
+        assert_eq!(kinds("5xx 4xx"), [Token::Word, Token::Word]);
+        assert_eq!(
+            kinds("99999999999999999999"),
+            [Token::BadNumber(NumberProblem::TooLarge)]
+        );
+        assert_eq!(
+            kinds("99999999999999999h"),
+            [Token::BadNumber(NumberProblem::TooLarge)]
+        );
+        assert_eq!(
+            kinds("1.2345%"),
+            [Token::BadNumber(NumberProblem::TooPrecise)]
+        );
+        assert_eq!(
+            kinds("30m1h 1.5s 1.%"),
+            [Token::BadNumber(NumberProblem::Malformed); 3]
+        );
+        assert_eq!(
+            kinds("9080->http"),
+            [Token::Int(9080), Token::Arrow, Token::Ident]
+        );
+    }
+
+    #[test]
+    fn strings() {
+        assert_eq!(
+            string_value(r#""a\"b\\c\n\t\u{1F600}""#).0,
+            "a\"b\\c\n\t\u{1F600}"
+        );
+        let (value, problems) = string_value(r#""\d+\u{zz}""#);
+        assert_eq!(value, r"\d+\u{zz}");
+        assert_eq!(problems.len(), 2);
+        let (value, problems) = string_value("\"open");
+        assert_eq!(value, "open");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(kinds("\"open\nnext"), [Token::Str, Token::Ident]);
+    }
+
+    #[test]
+    fn errors_merge_and_comments() {
+        assert_eq!(kinds("a $$$ b"), [Token::Ident, Token::Error, Token::Ident]);
+        assert_eq!(
+            kinds("# c\n## d\n#"),
+            [Token::Comment, Token::DocComment, Token::Comment]
+        );
+        assert_eq!(
+            kinds("!= ! -> -"),
+            [Token::NotEq, Token::Error, Token::Arrow, Token::Error]
+        );
+    }
+}

@@ -1,0 +1,1317 @@
+//! Tokens → typed tree. [`parse`] lexes, reports lexical errors, cuts the tokens into items
+//! (see [`super::chunk`]) and runs a chumsky parser on each item's token slice, so every span it
+//! produces is a token index relative to the item's first token.
+//!
+//! Recovery is statement by statement. Blocks are parsed by a loop (a `custom` parser) that
+//! runs the block's statement parser; when a statement fails, the loop reports chumsky's
+//! furthest error once, skips to the next statement keyword of that block or to its closing
+//! `}` (balancing nested delimiters), and leaves an `Error` statement in the tree. Statements
+//! start with distinct keywords and commit to them, so one mistake yields one error.
+//!
+//! Errors found at a token that the lexer already reported (an invalid character, a malformed
+//! number) are dropped, since the lexical error says it better.
+
+use chumsky::error::RichPattern;
+use chumsky::error::RichReason;
+use chumsky::input::InputRef;
+use chumsky::prelude::*;
+
+use super::ast::{
+    self, Apply, Destination, DestinationStmt, Expose, FieldArgs, Gateway, GatewayStmt, HeaderOp,
+    Int, ItemKind, LabelMatch, Matcher, Name, PathKind, Policy, PolicyBody, PolicyField, PortRef,
+    QualifiedName, QueryOp, RewriteKind, Route, RouteStmt, RouteTable, Selector, Str, TableStmt,
+    Target, Test, TestStmt, Value, ValueKind,
+};
+use super::chunk::{self, ChunkKind, Nesting, Step};
+use super::lexer::{self, NumberProblem, Tok, Token};
+use super::{Comment, Parse, ParsedItem, SyntaxError, SyntaxErrorKind, TextRange};
+
+/// Parses one file; see the module documentation.
+pub(super) fn parse(text: &str) -> Parse {
+    let Lexed {
+        toks,
+        ranges,
+        comments,
+        mut errors,
+    } = lex_file(text);
+    let chunks = chunk::chunk(&toks, &ranges, text, &mut errors);
+    let file = FileTokens {
+        toks: &toks,
+        ranges: &ranges,
+        len: lexer::offset(text.len()),
+    };
+    let item_parser = item();
+    let mut items = Vec::with_capacity(chunks.len());
+    for c in chunks {
+        let slice = toks.get(c.start..c.end).unwrap_or(&[]);
+        let error_item = |first: usize, len: usize, doc: Option<String>| ParsedItem {
+            item: ast::Item {
+                kind: ItemKind::Error,
+                span: ast::Span::new(0, index(len)),
+            },
+            first_token: index(first),
+            doc,
+        };
+        match c.kind {
+            ChunkKind::Junk => items.push(error_item(c.start, slice.len(), None)),
+            ChunkKind::TooDeep => {
+                let doc = doc_comment(&comments, c.start, text);
+                items.push(error_item(c.start, slice.len(), doc));
+            }
+            ChunkKind::Item => {
+                let doc = doc_comment(&comments, c.start, text);
+                let (output, errs) = item_parser.parse(slice).into_output_errors();
+                errors.extend(
+                    errs.into_iter()
+                        .filter_map(|e| file.convert(e, c.start, slice)),
+                );
+                let Some((item, consumed)) = output else {
+                    items.push(error_item(c.start, slice.len(), doc));
+                    continue;
+                };
+                items.push(ParsedItem {
+                    item,
+                    first_token: index(c.start),
+                    doc,
+                });
+                // Tokens after a complete item are junk (`namespace a b`).
+                if consumed < slice.len() {
+                    let at = c.start + consumed;
+                    chunk::report_junk(&toks, &ranges, at..c.end, &mut errors);
+                    items.push(error_item(at, slice.len() - consumed, None));
+                }
+            }
+        }
+    }
+    errors.sort_by_key(|e| (e.range.start, e.range.end));
+    errors.dedup();
+    Parse {
+        items,
+        errors,
+        tokens: ranges,
+        comments,
+        len: lexer::offset(text.len()),
+    }
+}
+
+/// A file's tokens as the parser needs them, with the comments set aside.
+struct Lexed<'s> {
+    toks: Vec<Tok<'s>>,
+    ranges: Vec<TextRange>,
+    comments: Vec<Comment>,
+    /// The lexical errors.
+    errors: Vec<SyntaxError>,
+}
+
+/// Lexes `text`, separates the comments, notes each token's place on its line (recovery uses
+/// the layout) and reports lexical errors.
+fn lex_file(text: &str) -> Lexed<'_> {
+    let mut lexed = Lexed {
+        toks: Vec::new(),
+        ranges: Vec::new(),
+        comments: Vec::new(),
+        errors: Vec::new(),
+    };
+    let mut previous_end = 0;
+    let mut line_start = 0;
+    // Where the line of the last token starts.
+    let mut last_token_line: Option<usize> = None;
+    for (kind, range) in lexer::lex(text) {
+        let (start, end) = (range.start as usize, range.end as usize);
+        let slice = text.get(start..end).unwrap_or("");
+        if let Some(newline) = text
+            .get(previous_end..start)
+            .and_then(|gap| gap.rfind('\n'))
+        {
+            line_start = previous_end + newline + 1;
+        }
+        previous_end = end;
+        let on_last_token_line = last_token_line == Some(line_start);
+        if kind.is_trivia() {
+            let doc = kind == Token::DocComment;
+            let marker = if doc { 2 } else { 1 };
+            lexed.comments.push(Comment {
+                range,
+                text: slice.get(marker..).unwrap_or("").to_string(),
+                doc,
+                next_token: index(lexed.toks.len()),
+                trailing: on_last_token_line,
+            });
+            continue;
+        }
+        lexical_errors(kind, slice, range, &mut lexed.errors);
+        lexed.toks.push(Tok {
+            kind,
+            text: slice,
+            column: index(start.saturating_sub(line_start)),
+            first_on_line: !on_last_token_line,
+        });
+        lexed.ranges.push(range);
+        last_token_line = Some(line_start);
+    }
+    lexed
+}
+
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+fn span(s: SimpleSpan) -> ast::Span {
+    ast::Span::new(index(s.start), index(s.end))
+}
+
+/// Errors the lexer leaves in its tokens: invalid characters, malformed numbers, bad strings.
+fn lexical_errors(kind: Token, text: &str, range: TextRange, errors: &mut Vec<SyntaxError>) {
+    let mut push = |kind, range, message| {
+        errors.push(SyntaxError {
+            kind,
+            range,
+            message,
+        })
+    };
+    match kind {
+        Token::Error => {
+            let hint = match text {
+                "!" => " (did you mean `!=`?)",
+                ";" => " (statements need no separator)",
+                _ if text.starts_with('\'') => " (strings use double quotes)",
+                _ => "",
+            };
+            let noun = if text.chars().count() == 1 {
+                "character"
+            } else {
+                "characters"
+            };
+            push(
+                SyntaxErrorKind::InvalidToken,
+                range,
+                format!("invalid {noun} `{text}`{hint}"),
+            );
+        }
+        Token::BadNumber(problem) => {
+            let message = match problem {
+                NumberProblem::TooLarge => format!("number `{text}` is too large"),
+                NumberProblem::TooPrecise => {
+                    format!("percentage `{text}` has more than 3 decimal places")
+                }
+                NumberProblem::Malformed => format!(
+                    "malformed number `{text}`: expected an integer (`9080`), a duration \
+                     (`250ms`, `1h30m`) or a percentage (`12.5%`)"
+                ),
+            };
+            push(SyntaxErrorKind::BadNumber, range, message);
+        }
+        Token::Str => {
+            for problem in lexer::string_value(text).1 {
+                let start = range.start.saturating_add(index(problem.start));
+                let end = range.start.saturating_add(index(problem.end));
+                push(
+                    SyntaxErrorKind::BadString,
+                    TextRange::new(start, end),
+                    problem.message,
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The `##` lines directly above the token `first` (consecutive lines, nothing but whitespace
+/// between them and the item), without the `##` and one space.
+fn doc_comment(comments: &[Comment], first: usize, text: &str) -> Option<String> {
+    let first = index(first);
+    let end = comments.partition_point(|c| c.next_token <= first);
+    let begin = comments.partition_point(|c| c.next_token < first);
+    let attached = comments.get(begin..end)?;
+    let mut lines = Vec::new();
+    let mut below: Option<&Comment> = None;
+    for comment in attached.iter().rev() {
+        let adjacent = below.is_none_or(|b| {
+            let between = text.get(comment.range.end as usize..b.range.start as usize);
+            between.is_some_and(|s| s.trim().is_empty() && s.matches('\n').count() == 1)
+        });
+        if !comment.doc || comment.trailing || !adjacent {
+            break;
+        }
+        lines.push(comment.text.strip_prefix(' ').unwrap_or(&comment.text));
+        below = Some(comment);
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    lines.reverse();
+    Some(lines.join("\n"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/// The custom part of the parser's errors.
+#[derive(Clone, Debug, PartialEq)]
+enum Msg {
+    /// A complete message.
+    Text(String),
+    /// The `{` at the error's span is never closed; `at` (item-relative) is where a `}` was
+    /// expected. The message names what stands there, which only [`FileTokens`] knows.
+    Unclosed { what: &'static str, at: usize },
+}
+
+type In<'a> = &'a [Tok<'a>];
+type PErr<'a> = Rich<'a, Tok<'a>, SimpleSpan, Msg>;
+type Ex<'a> = extra::Err<PErr<'a>>;
+type Bx<'a, O> = Boxed<'a, 'a, In<'a>, O, Ex<'a>>;
+type Cx<'a, 'p> = InputRef<'a, 'p, In<'a>, Ex<'a>>;
+
+/// The file's tokens, to turn item-relative error spans into messages and byte ranges.
+struct FileTokens<'t, 's> {
+    toks: &'t [Tok<'s>],
+    ranges: &'t [TextRange],
+    len: u32,
+}
+
+impl FileTokens<'_, '_> {
+    fn convert(&self, err: PErr<'_>, first: usize, item: &[Tok<'_>]) -> Option<SyntaxError> {
+        let at = err.span().start;
+        // The lexer already reported this token, and says better what is wrong with it.
+        if item
+            .get(at)
+            .is_some_and(|t| matches!(t.kind, Token::Error | Token::BadNumber(_)))
+        {
+            return None;
+        }
+        let found = self.describe(first, item, at);
+        let message = match err.reason() {
+            RichReason::ExpectedFound { expected, .. } => {
+                let mut names: Vec<String> = Vec::new();
+                for pattern in expected {
+                    let name = match pattern {
+                        RichPattern::Token(tok) => format!("`{}`", tok.text),
+                        RichPattern::Label(label) => label.to_string(),
+                        _ => continue,
+                    };
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+                let after = at
+                    .checked_sub(1)
+                    .and_then(|i| item.get(i))
+                    .map(|t| format!(" after `{}`", shorten(t.text)))
+                    .unwrap_or_default();
+                if names.is_empty() {
+                    format!("unexpected {found}{after}")
+                } else {
+                    format!("expected {}{after}, found {found}", one_of(&names))
+                }
+            }
+            RichReason::Custom(Msg::Text(text)) => text.clone(),
+            RichReason::Custom(Msg::Unclosed { what, at }) => {
+                let before = self.describe(first, item, *at);
+                format!("unclosed `{{`: this {what} needs a `}}` before {before}")
+            }
+        };
+        Some(SyntaxError {
+            kind: SyntaxErrorKind::Unexpected,
+            range: self.range(first, item, at),
+            message,
+        })
+    }
+
+    /// What stands at item-relative token `at`: the token, or what follows the item.
+    fn describe(&self, first: usize, item: &[Tok<'_>], at: usize) -> String {
+        let tok = item.get(at).or_else(|| self.toks.get(first + item.len()));
+        match tok {
+            Some(t) => format!("`{}`", shorten(t.text)),
+            None => "the end of the file".to_string(),
+        }
+    }
+
+    /// The byte range of item-relative token `at`; past the item's end, the empty range right
+    /// after its last token (where the missing piece belongs).
+    fn range(&self, first: usize, item: &[Tok<'_>], at: usize) -> TextRange {
+        if at < item.len() {
+            return self.ranges.get(first + at).copied().unwrap_or_default();
+        }
+        let end = (first + item.len())
+            .checked_sub(1)
+            .and_then(|last| self.ranges.get(last))
+            .map_or(self.len, |r| r.end);
+        TextRange::new(end, end)
+    }
+}
+
+/// Long tokens (strings) are cut in messages.
+fn shorten(text: &str) -> String {
+    const MAX: usize = 40;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", text.get(..cut).unwrap_or(text)),
+        None => text.to_string(),
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn one_of(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Terminals
+//
+// Statements have no separators, so a word that starts a statement of the enclosing block can
+// never be a name or a value inside one: `cluster` followed on the next line by `listen 80 http`
+// is a `cluster` statement missing its names, not a cluster called `listen`. Every name and
+// value parser therefore takes the block's reserved words.
+
+/// The words of a block that names and values inside its statements may not be.
+type Reserved = &'static [&'static str];
+
+/// A token to match: only the kind and the text count (see [`Tok`]'s `PartialEq`).
+fn pattern(kind: Token, text: &'static str) -> Tok<'static> {
+    Tok {
+        kind,
+        text,
+        column: 0,
+        first_on_line: false,
+    }
+}
+
+fn kw<'a>(word: &'static str) -> impl Parser<'a, In<'a>, Tok<'a>, Ex<'a>> + Clone {
+    just(pattern(Token::Ident, word))
+}
+
+fn punct<'a>(kind: Token, text: &'static str) -> impl Parser<'a, In<'a>, Tok<'a>, Ex<'a>> + Clone {
+    just(pattern(kind, text))
+}
+
+fn comma<'a>() -> impl Parser<'a, In<'a>, Tok<'a>, Ex<'a>> + Clone {
+    punct(Token::Comma, ",")
+}
+
+/// A keyword kept as a [`Name`] (header actions: `set`, `remove`).
+fn kw_name<'a>(word: &'static str) -> impl Parser<'a, In<'a>, Name, Ex<'a>> + Clone {
+    kw(word).map_with(|t, e| Name {
+        text: t.text.to_string(),
+        span: span(e.span()),
+    })
+}
+
+/// An identifier that is not one of `reserved`.
+fn name<'a>(
+    label: &'static str,
+    reserved: Reserved,
+) -> impl Parser<'a, In<'a>, Name, Ex<'a>> + Clone {
+    select! {
+        Tok { kind: Token::Ident, text, .. } = e if !reserved.contains(&text) =>
+            Name { text: text.to_string(), span: span(e.span()) }
+    }
+    .labelled(label)
+}
+
+fn string<'a>() -> impl Parser<'a, In<'a>, Str, Ex<'a>> + Clone {
+    select! {
+        Tok { kind: Token::Str, text, .. } = e =>
+            Str { value: lexer::string_value(text).0, span: span(e.span()) }
+    }
+    .labelled("a string")
+}
+
+fn int<'a>(label: &'static str) -> impl Parser<'a, In<'a>, Int, Ex<'a>> + Clone {
+    select! { Tok { kind: Token::Int(value), .. } = e => Int { value, span: span(e.span()) } }
+        .labelled(label)
+}
+
+/// A literal of a policy field; an identifier value may not be one of `reserved`.
+fn value<'a>(reserved: Reserved) -> impl Parser<'a, In<'a>, Value, Ex<'a>> + Clone {
+    select! {
+        Tok { kind: Token::Int(v), .. } => ValueKind::Int(v),
+        Tok { kind: Token::Duration(v), .. } => ValueKind::Duration(v),
+        Tok { kind: Token::Percent(v), .. } => ValueKind::Percent(v),
+        Tok { kind: Token::Str, text, .. } => ValueKind::Str(lexer::string_value(text).0),
+        Tok { kind: Token::Ident, text, .. } if !reserved.contains(&text) =>
+            ValueKind::Ident(text.to_string()),
+        Tok { kind: Token::Word, text, .. } => ValueKind::Word(text.to_string()),
+    }
+    .map_with(|kind, e| Value {
+        kind,
+        span: span(e.span()),
+    })
+    .labelled("a value")
+}
+
+/// One or more, separated by commas.
+fn list<'a, O>(
+    item: impl Parser<'a, In<'a>, O, Ex<'a>> + Clone,
+) -> impl Parser<'a, In<'a>, Vec<O>, Ex<'a>> + Clone {
+    item.separated_by(comma()).at_least(1).collect()
+}
+
+/// `NAME` or `NAME.NAMESPACE`.
+fn qualified_name<'a>(
+    label: &'static str,
+    reserved: Reserved,
+) -> impl Parser<'a, In<'a>, QualifiedName, Ex<'a>> + Clone {
+    name(label, reserved)
+        .then(
+            punct(Token::Dot, ".")
+                .ignore_then(name("a namespace", reserved))
+                .or_not(),
+        )
+        .map_with(|(name, namespace), e| QualifiedName {
+            name,
+            namespace,
+            span: span(e.span()),
+        })
+}
+
+fn port_ref<'a>(reserved: Reserved) -> impl Parser<'a, In<'a>, PortRef, Ex<'a>> + Clone {
+    choice((
+        int("a port").map(PortRef::Number),
+        name("a port", reserved).map(PortRef::Name),
+    ))
+    .labelled("a port number or name")
+}
+
+/// `(app = "reviews", "app.kubernetes.io/part-of" = "shop")`. Keys and values may be
+/// identifiers or strings (an identifier value is accepted as a string for friendliness).
+/// Inside parentheses nothing is ambiguous, so no word is reserved.
+fn selector<'a>() -> Bx<'a, Selector> {
+    let text = |label| {
+        choice((
+            string(),
+            select! {
+                Tok { kind: Token::Ident, text, .. } = e =>
+                    Str { value: text.to_string(), span: span(e.span()) }
+            },
+        ))
+        .labelled(label)
+    };
+    let label = text("a label name")
+        .then_ignore(punct(Token::Eq, "="))
+        .then(text("a label value"))
+        .map_with(|(key, value), e| LabelMatch {
+            key,
+            value,
+            span: span(e.span()),
+        });
+    punct(Token::LParen, "(")
+        .ignore_then(label.separated_by(comma()).allow_trailing().collect())
+        .then_ignore(punct(Token::RParen, ")"))
+        .map_with(|labels, e| Selector {
+            labels,
+            span: span(e.span()),
+        })
+        .boxed()
+}
+
+/// `in NAMESPACE` after a selector.
+fn in_namespace<'a>(reserved: Reserved) -> impl Parser<'a, In<'a>, Option<Name>, Ex<'a>> + Clone {
+    kw("in").ignore_then(name("a namespace", reserved)).or_not()
+}
+
+/// `service NAME[.NS][:PORT] [SELECTOR] [@CLUSTER] [weight N]` or
+/// `destination NAME[:PORT] [weight N]`.
+fn target<'a>(reserved: Reserved) -> Bx<'a, Target> {
+    let port = punct(Token::Colon, ":")
+        .ignore_then(port_ref(reserved))
+        .or_not();
+    let weight = kw("weight").ignore_then(int("a weight")).or_not();
+    let service = kw("service")
+        .ignore_then(qualified_name("a service name", reserved))
+        .then(port.clone())
+        .then(selector().or_not())
+        .then(
+            punct(Token::At, "@")
+                .ignore_then(name("a cluster name", reserved))
+                .or_not(),
+        )
+        .then(weight.clone())
+        .map_with(
+            |((((service, port), subset), cluster), weight), e| Target::Service {
+                service,
+                port,
+                subset,
+                cluster,
+                weight,
+                span: span(e.span()),
+            },
+        );
+    let destination = kw("destination")
+        .ignore_then(name("a destination name", reserved))
+        .then(port)
+        .then(weight)
+        .map_with(|((name, port), weight), e| Target::Destination {
+            name,
+            port,
+            weight,
+            span: span(e.span()),
+        });
+    choice((service, destination)).boxed()
+}
+
+fn apply<'a>(reserved: Reserved) -> impl Parser<'a, In<'a>, Apply, Ex<'a>> + Clone {
+    kw("apply")
+        .ignore_then(list(name("a policy name", reserved)))
+        .map_with(|policies, e| Apply {
+            policies,
+            span: span(e.span()),
+        })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocks and recovery
+
+/// What a block's statement loop needs to know.
+struct Block {
+    /// "a route": for "unexpected `x` in a route".
+    noun: &'static str,
+    /// "route": for "this route needs a `}`".
+    what: &'static str,
+    /// The words that start a statement: listed in errors, and where recovery resumes.
+    keywords: Reserved,
+    /// Words that cannot appear inside the block but start a statement of the enclosing
+    /// block: seeing one means this block's `}` is missing.
+    closed_by: Reserved,
+    /// `keywords` and `closed_by`: what names inside the block's statements may not be.
+    reserved: Reserved,
+}
+
+const GATEWAY_KEYWORDS: Reserved = &["cluster", "workload", "listen"];
+const GATEWAY: Block = Block {
+    noun: "a gateway",
+    what: "gateway",
+    keywords: GATEWAY_KEYWORDS,
+    closed_by: &[],
+    reserved: GATEWAY_KEYWORDS,
+};
+const DESTINATION_KEYWORDS: Reserved = &["host", "port", "select", "clusters", "apply"];
+const DESTINATION: Block = Block {
+    noun: "a destination",
+    what: "destination",
+    keywords: DESTINATION_KEYWORDS,
+    closed_by: &[],
+    reserved: DESTINATION_KEYWORDS,
+};
+const TABLE_KEYWORDS: Reserved = &["hosts", "expose", "apply", "weight", "route"];
+const TABLE: Block = Block {
+    noun: "a route table",
+    what: "route table",
+    keywords: TABLE_KEYWORDS,
+    closed_by: &[],
+    reserved: TABLE_KEYWORDS,
+};
+const ROUTE: Block = Block {
+    noun: "a route",
+    what: "route",
+    keywords: &[
+        "match", "to", "redirect", "respond", "delegate", "rewrite", "apply",
+    ],
+    closed_by: &["route"],
+    reserved: &[
+        "match", "to", "redirect", "respond", "delegate", "rewrite", "apply", "route",
+    ],
+};
+const TEST_KEYWORDS: Reserved = &["request", "expect"];
+const TEST: Block = Block {
+    noun: "a test",
+    what: "test",
+    keywords: TEST_KEYWORDS,
+    closed_by: &[],
+    reserved: TEST_KEYWORDS,
+};
+
+/// The fields whose arguments are one value or a comma-separated list of values.
+const VALUE_FIELDS: Reserved = &[
+    "attempts",
+    "per-try-timeout",
+    "on",
+    "delay",
+    "abort",
+    "percent",
+    "origins",
+    "methods",
+    "headers",
+    "expose",
+    "max-age",
+    "consecutive-errors",
+    "interval",
+    "base-ejection",
+    "max-ejection",
+    "prefer",
+];
+const FLAG_FIELDS: Reserved = &["credentials"];
+const HEADER_FIELDS: Reserved = &["request", "response"];
+const TARGET_FIELDS: Reserved = &["to"];
+const ALLOW_FIELDS: Reserved = &["allow"];
+const MAPPING_FIELDS: Reserved = &["from"];
+/// Every field name the parser knows, in any policy kind.
+const FIELDS: Reserved = &[
+    "attempts",
+    "per-try-timeout",
+    "on",
+    "delay",
+    "abort",
+    "percent",
+    "origins",
+    "methods",
+    "headers",
+    "expose",
+    "max-age",
+    "consecutive-errors",
+    "interval",
+    "base-ejection",
+    "max-ejection",
+    "prefer",
+    "credentials",
+    "request",
+    "response",
+    "to",
+    "allow",
+    "from",
+];
+
+fn is_field(text: &str) -> bool {
+    FIELDS.contains(&text)
+}
+
+fn is_ident(tok: &Tok<'_>, words: &[&str]) -> bool {
+    tok.kind == Token::Ident && words.contains(&tok.text)
+}
+
+/// The item-relative index of the next token.
+fn position(inp: &mut Cx<'_, '_>) -> usize {
+    *inp.cursor().inner()
+}
+
+/// Skips a bad statement that starts with `first`: always that token, then everything up to
+/// a statement keyword (`is_sync`), a line that starts left of or below the statement's first
+/// token (statements go one per line, continuation lines are indented further), a `}` outside
+/// nested delimiters, or the end. Keywords and lines count outside braces only.
+fn skip_statement(inp: &mut Cx<'_, '_>, first: Tok<'_>, is_sync: impl Fn(&Tok<'_>) -> bool) {
+    let mut nesting = Nesting::default();
+    let mut skipped_any = false;
+    while let Some(tok) = inp.peek() {
+        let new_line = tok.first_on_line && tok.column <= first.column;
+        // No statement spans an unclosed `(`, but one may hold a `{ ... }` of junk.
+        if skipped_any && !nesting.in_braces() && (is_sync(&tok) || new_line) {
+            break;
+        }
+        // A `}` that closes the enclosing block is left to the block, unless nothing has been
+        // skipped yet: the loops that call this must always make progress.
+        if nesting.step(tok.kind) == Step::UnmatchedBrace && skipped_any {
+            break;
+        }
+        inp.skip();
+        skipped_any = true;
+    }
+}
+
+/// Reports that the block whose `{` is at `open` ends (at the current position) without `}`.
+fn unclosed(inp: &mut Cx<'_, '_>, open: usize, what: &'static str) {
+    let at = position(inp);
+    inp.emit(Rich::custom(
+        SimpleSpan::from(open..open + 1),
+        Msg::Unclosed { what, at },
+    ));
+}
+
+/// "unexpected `x` in a route: expected `match`, ...", for a token that starts no statement.
+/// When the previous statement could have gone on with `,` or `and`, the likely mistake is a
+/// missing separator, so that is offered first.
+fn unexpected_statement(err: &PErr<'_>, tok: Tok<'_>, at: usize, block: &Block) -> PErr<'static> {
+    let continuations: Vec<String> = err
+        .expected()
+        .filter_map(|p| match p {
+            RichPattern::Token(t) if matches!(t.text, "," | "and") => Some(format!("`{}`", t.text)),
+            _ => None,
+        })
+        .collect();
+    let keywords: Vec<String> = block.keywords.iter().map(|k| format!("`{k}`")).collect();
+    let expected = if continuations.is_empty() {
+        one_of(&keywords)
+    } else {
+        format!(
+            "{} or a statement ({})",
+            continuations.join(", "),
+            one_of(&keywords)
+        )
+    };
+    let message = format!(
+        "unexpected `{}` in {}: expected {expected}",
+        shorten(tok.text),
+        block.noun
+    );
+    Rich::custom(SimpleSpan::from(at..at + 1), Msg::Text(message))
+}
+
+/// `{ STATEMENT* }` for the statement kind of `block`. Never fails once the `{` is there: bad
+/// statements become `error(span)` (one error each), and a missing `}` is reported.
+fn block<'a, S: 'a>(
+    block: &'static Block,
+    statement: Bx<'a, S>,
+    error: fn(ast::Span) -> S,
+) -> Bx<'a, Vec<S>> {
+    punct(Token::LBrace, "{")
+        .ignore_then(custom(move |inp: &mut Cx<'a, '_>| {
+            let open = position(inp).saturating_sub(1);
+            let mut body = Vec::new();
+            loop {
+                let Some(tok) = inp.peek() else {
+                    unclosed(inp, open, block.what);
+                    break;
+                };
+                if tok.kind == Token::RBrace {
+                    inp.skip();
+                    break;
+                }
+                if is_ident(&tok, block.closed_by) {
+                    unclosed(inp, open, block.what);
+                    break;
+                }
+                let start = inp.cursor();
+                let checkpoint = inp.save();
+                match inp.parse(&statement) {
+                    Ok(stmt) => body.push(stmt),
+                    Err(err) => {
+                        inp.rewind(checkpoint);
+                        // Failing on the first token means no statement starts there; say
+                        // which ones could. Otherwise chumsky's furthest error is the one.
+                        let at = *start.inner();
+                        if err.span().start <= at {
+                            inp.emit(unexpected_statement(&err, tok, at, block));
+                        } else {
+                            inp.emit(err);
+                        }
+                        skip_statement(inp, tok, |t| is_ident(t, block.reserved));
+                        body.push(error(span(inp.span_since(&start))));
+                    }
+                }
+            }
+            Ok(body)
+        }))
+        .boxed()
+}
+
+/// `{ FIELD* }` of a policy. Fields are parsed by the shape their name implies; an unknown
+/// name becomes [`FieldArgs::Unknown`] with its arguments skipped silently (the checker reports
+/// it, with a suggestion), and a known field with bad arguments becomes [`FieldArgs::Error`].
+fn policy_block<'a>() -> Bx<'a, PolicyBody> {
+    let field = policy_field();
+    let is_sync = |t: &Tok<'_>| is_ident(t, FIELDS);
+    punct(Token::LBrace, "{")
+        .ignore_then(custom(move |inp: &mut Cx<'a, '_>| {
+            let open = position(inp).saturating_sub(1);
+            let mut fields = Vec::new();
+            loop {
+                let Some(tok) = inp.peek() else {
+                    unclosed(inp, open, "policy");
+                    break;
+                };
+                if tok.kind == Token::RBrace {
+                    inp.skip();
+                    break;
+                }
+                let start = inp.cursor();
+                let at = *start.inner();
+                let name = Name {
+                    text: tok.text.to_string(),
+                    span: ast::Span::new(index(at), index(at + 1)),
+                };
+                if tok.kind == Token::Ident && !is_field(tok.text) {
+                    skip_statement(inp, tok, is_sync);
+                    let span = span(inp.span_since(&start));
+                    fields.push(PolicyField {
+                        name,
+                        args: FieldArgs::Unknown,
+                        span,
+                    });
+                    continue;
+                }
+                let checkpoint = inp.save();
+                match inp.parse(&field) {
+                    Ok(field) => fields.push(field),
+                    Err(err) => {
+                        inp.rewind(checkpoint);
+                        skip_statement(inp, tok, is_sync);
+                        if err.span().start > at {
+                            // A known field with bad arguments, or (further still) the end of
+                            // the previous field: chumsky's furthest error says what was wrong.
+                            inp.emit(err);
+                        } else {
+                            let message = format!(
+                                "unexpected `{}` in a policy: expected a field name",
+                                shorten(tok.text)
+                            );
+                            inp.emit(Rich::custom(
+                                SimpleSpan::from(at..at + 1),
+                                Msg::Text(message),
+                            ));
+                        }
+                        // Junk that is not even a name leaves no field behind.
+                        if tok.kind == Token::Ident {
+                            let span = span(inp.span_since(&start));
+                            fields.push(PolicyField {
+                                name,
+                                args: FieldArgs::Error,
+                                span,
+                            });
+                        }
+                    }
+                }
+            }
+            Ok(fields)
+        }))
+        .map_with(|fields, e| PolicyBody::Block {
+            fields,
+            span: span(e.span()),
+        })
+        .boxed()
+}
+
+fn policy_field<'a>() -> Bx<'a, PolicyField> {
+    let field_name = |names: Reserved| {
+        select! {
+            Tok { kind: Token::Ident, text, .. } = e if names.contains(&text) =>
+                Name { text: text.to_string(), span: span(e.span()) }
+        }
+    };
+    let values = field_name(VALUE_FIELDS).then(list(value(FIELDS)).map(FieldArgs::Values));
+    let flag = field_name(FLAG_FIELDS).map(|name| (name, FieldArgs::Flag));
+    let header = field_name(HEADER_FIELDS).then(choice((
+        kw_name("set")
+            .then(string())
+            .then(string())
+            .map(|((action, header), value)| FieldArgs::Header {
+                action,
+                header,
+                value: Some(value),
+            }),
+        kw_name("remove")
+            .then(string())
+            .map(|(action, header)| FieldArgs::Header {
+                action,
+                header,
+                value: None,
+            }),
+    )));
+    let to = field_name(TARGET_FIELDS).then(target(FIELDS).map(FieldArgs::Target));
+    let allow = field_name(ALLOW_FIELDS).then(
+        name("a principal kind (`service-account`)", FIELDS)
+            .then(qualified_name("a service account", FIELDS))
+            .map(|(principal, account)| FieldArgs::Allow { principal, account }),
+    );
+    let mapping = field_name(MAPPING_FIELDS).then(
+        value(FIELDS)
+            .then_ignore(kw("to"))
+            .then(list(value(FIELDS)))
+            .map(|(from, to)| FieldArgs::Mapping { from, to }),
+    );
+    choice((values, flag, header, to, allow, mapping))
+        .map_with(|(name, args), e| PolicyField {
+            name,
+            args,
+            span: span(e.span()),
+        })
+        .boxed()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statements
+
+fn gateway_statement<'a>() -> Bx<'a, GatewayStmt> {
+    let reserved = GATEWAY.reserved;
+    let cluster = kw("cluster")
+        .ignore_then(list(name("a cluster name", reserved)))
+        .map_with(|clusters, e| GatewayStmt::Cluster {
+            clusters,
+            span: span(e.span()),
+        });
+    let workload = kw("workload")
+        .ignore_then(selector())
+        .then(in_namespace(reserved))
+        .map_with(|(selector, namespace), e| GatewayStmt::Workload {
+            selector,
+            namespace,
+            span: span(e.span()),
+        });
+    let listen = kw("listen")
+        .ignore_then(int("a port number"))
+        .then(name("a protocol", reserved))
+        .then(kw("tls").ignore_then(string()).or_not())
+        .map_with(|((port, protocol), tls), e| GatewayStmt::Listen {
+            port,
+            protocol,
+            tls,
+            span: span(e.span()),
+        });
+    choice((cluster, workload, listen)).boxed()
+}
+
+fn destination_statement<'a>() -> Bx<'a, DestinationStmt> {
+    let reserved = DESTINATION.reserved;
+    let host = kw("host")
+        .ignore_then(list(string()))
+        .map_with(|hosts, e| DestinationStmt::Host {
+            hosts,
+            span: span(e.span()),
+        });
+    let port = kw("port")
+        .ignore_then(int("a port number"))
+        .then(name("a protocol", reserved).or_not())
+        .then(
+            punct(Token::Arrow, "->")
+                .ignore_then(port_ref(reserved))
+                .or_not(),
+        )
+        .map_with(|((number, protocol), target), e| DestinationStmt::Port {
+            number,
+            protocol,
+            target,
+            span: span(e.span()),
+        });
+    let select = kw("select")
+        .ignore_then(selector())
+        .then(in_namespace(reserved))
+        .map_with(|(selector, namespace), e| DestinationStmt::Select {
+            selector,
+            namespace,
+            span: span(e.span()),
+        });
+    let clusters = kw("clusters")
+        .ignore_then(list(name("a cluster name", reserved)))
+        .map_with(|clusters, e| DestinationStmt::Clusters {
+            clusters,
+            span: span(e.span()),
+        });
+    let apply = apply(reserved).map(DestinationStmt::Apply);
+    choice((host, port, select, clusters, apply)).boxed()
+}
+
+fn table_statement<'a>() -> Bx<'a, TableStmt> {
+    let reserved = TABLE.reserved;
+    let hosts = kw("hosts")
+        .ignore_then(list(string()))
+        .map_with(|hosts, e| TableStmt::Hosts {
+            hosts,
+            span: span(e.span()),
+        });
+    let expose_gateway = kw("expose")
+        .then(kw("on"))
+        .then(kw("gateway"))
+        .ignore_then(list(name("a gateway name", reserved)))
+        .map_with(|gateways, e| Expose::Gateway {
+            gateways,
+            span: span(e.span()),
+        });
+    let expose_mesh = kw("expose")
+        .then(kw("to"))
+        .then(kw("mesh"))
+        .map_with(|_, e| Expose::Mesh {
+            span: span(e.span()),
+        });
+    let expose_workloads = kw("expose")
+        .then(kw("to"))
+        .then(kw("workloads"))
+        .ignore_then(selector())
+        .then(in_namespace(reserved))
+        .map_with(|(selector, namespace), e| Expose::Workloads {
+            selector,
+            namespace,
+            span: span(e.span()),
+        });
+    let weight = kw("weight")
+        .ignore_then(int("a weight"))
+        .map_with(|weight, e| TableStmt::Weight {
+            weight,
+            span: span(e.span()),
+        });
+    let route = kw("route")
+        .ignore_then(name("a route name", reserved))
+        .then(block(&ROUTE, route_statement(), RouteStmt::Error))
+        .map_with(|(name, body), e| {
+            TableStmt::Route(Route {
+                name,
+                body,
+                span: span(e.span()),
+            })
+        });
+    choice((
+        hosts,
+        choice((expose_gateway, expose_mesh, expose_workloads)).map(TableStmt::Expose),
+        apply(reserved).map(TableStmt::Apply),
+        weight,
+        route,
+    ))
+    .boxed()
+}
+
+fn matcher<'a>(reserved: Reserved) -> Bx<'a, Matcher> {
+    let path = kw("path")
+        .ignore_then(choice((
+            kw("prefix").to(PathKind::Prefix),
+            kw("exact").to(PathKind::Exact),
+            kw("regex").to(PathKind::Regex),
+        )))
+        .then(string())
+        .map_with(|(kind, value), e| Matcher::Path {
+            kind,
+            value,
+            span: span(e.span()),
+        });
+    let header = kw("header")
+        .ignore_then(string())
+        .then(choice((
+            punct(Token::Eq, "=")
+                .ignore_then(string())
+                .map(HeaderOp::Equals),
+            punct(Token::NotEq, "!=")
+                .ignore_then(string())
+                .map(HeaderOp::NotEquals),
+            punct(Token::Tilde, "~")
+                .ignore_then(string())
+                .map(HeaderOp::Regex),
+            kw("present").to(HeaderOp::Present),
+        )))
+        .map_with(|(name, op), e| Matcher::Header {
+            name,
+            op,
+            span: span(e.span()),
+        });
+    let query = kw("query")
+        .ignore_then(string())
+        .then(choice((
+            punct(Token::Eq, "=")
+                .ignore_then(string())
+                .map(QueryOp::Equals),
+            punct(Token::Tilde, "~")
+                .ignore_then(string())
+                .map(QueryOp::Regex),
+        )))
+        .map_with(|(name, op), e| Matcher::Query {
+            name,
+            op,
+            span: span(e.span()),
+        });
+    let method = kw("method")
+        .ignore_then(list(name("a method", reserved)))
+        .map_with(|methods, e| Matcher::Method {
+            methods,
+            span: span(e.span()),
+        });
+    choice((path, header, query, method)).boxed()
+}
+
+fn route_statement<'a>() -> Bx<'a, RouteStmt> {
+    let reserved = ROUTE.reserved;
+    let matches = kw("match")
+        .ignore_then(
+            matcher(reserved)
+                .separated_by(kw("and"))
+                .at_least(1)
+                .collect(),
+        )
+        .map_with(|matchers, e| RouteStmt::Match {
+            matchers,
+            span: span(e.span()),
+        });
+    let to = kw("to")
+        .ignore_then(list(target(reserved)))
+        .map_with(|targets, e| RouteStmt::To {
+            targets,
+            span: span(e.span()),
+        });
+    let host = kw("host").ignore_then(string());
+    let path = kw("path").ignore_then(string());
+    let code = kw("code").ignore_then(int("a status code"));
+    // At least one part, in this order.
+    let redirect = kw("redirect")
+        .ignore_then(choice((
+            host.then(path.clone().or_not())
+                .then(code.clone().or_not())
+                .map(|((host, path), code)| (Some(host), path, code)),
+            path.then(code.clone().or_not())
+                .map(|(path, code)| (None, Some(path), code)),
+            code.map(|code| (None, None, Some(code))),
+        )))
+        .map_with(|(host, path, code), e| RouteStmt::Redirect {
+            host,
+            path,
+            code,
+            span: span(e.span()),
+        });
+    let respond = kw("respond")
+        .ignore_then(int("a status code"))
+        .then(string().or_not())
+        .map_with(|(status, body), e| RouteStmt::Respond {
+            status,
+            body,
+            span: span(e.span()),
+        });
+    let delegate = kw("delegate")
+        .then(kw("to"))
+        .then(kw("routes"))
+        .ignore_then(list(name("a route table name", reserved)))
+        .map_with(|tables, e| RouteStmt::Delegate {
+            tables,
+            span: span(e.span()),
+        });
+    let rewrite = kw("rewrite")
+        .ignore_then(choice((
+            kw("prefix").to(RewriteKind::Prefix),
+            kw("host").to(RewriteKind::Host),
+        )))
+        .then(string())
+        .map_with(|(kind, value), e| RouteStmt::Rewrite {
+            kind,
+            value,
+            span: span(e.span()),
+        });
+    let apply = apply(reserved).map(RouteStmt::Apply);
+    choice((matches, to, redirect, respond, delegate, rewrite, apply)).boxed()
+}
+
+fn test_statement<'a>() -> Bx<'a, TestStmt> {
+    let reserved = TEST.reserved;
+    let header = kw("header")
+        .ignore_then(string())
+        .then_ignore(punct(Token::Eq, "="))
+        .then(string());
+    let request = kw("request")
+        .ignore_then(name("a method", reserved))
+        .then(string())
+        .then(header.repeated().collect())
+        .then(
+            kw("via")
+                .then(kw("gateway"))
+                .ignore_then(name("a gateway name", reserved))
+                .or_not(),
+        )
+        .map_with(
+            |(((method, url), headers), via_gateway), e| TestStmt::Request {
+                method,
+                url,
+                headers,
+                via_gateway,
+                span: span(e.span()),
+            },
+        );
+    let expect_route = kw("expect")
+        .then(kw("route"))
+        .ignore_then(name("a route table name", reserved))
+        .then_ignore(punct(Token::Dot, "."))
+        .then(name("a route name", reserved))
+        .map_with(|(table, route), e| TestStmt::ExpectRoute {
+            table,
+            route,
+            span: span(e.span()),
+        });
+    let expect_to = kw("expect")
+        .then(kw("to"))
+        .ignore_then(target(reserved))
+        .map_with(|target, e| TestStmt::ExpectTo {
+            target,
+            span: span(e.span()),
+        });
+    let expect_policy = kw("expect")
+        .then(kw("policy"))
+        .ignore_then(name("a policy name", reserved))
+        .map_with(|policy, e| TestStmt::ExpectPolicy {
+            policy,
+            span: span(e.span()),
+        });
+    let expect_no_route = kw("expect")
+        .then(kw("no"))
+        .then(kw("route"))
+        .map_with(|_, e| TestStmt::ExpectNoRoute {
+            span: span(e.span()),
+        });
+    choice((
+        request,
+        expect_route,
+        expect_to,
+        expect_policy,
+        expect_no_route,
+    ))
+    .boxed()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Items
+
+/// One item, and how many tokens of the slice it used (the rest is junk).
+fn item<'a>() -> Bx<'a, (ast::Item, usize)> {
+    const NONE: Reserved = &[];
+    let namespace = kw("namespace")
+        .ignore_then(name("a namespace", NONE))
+        .map(ItemKind::Namespace);
+    let gateway = kw("gateway")
+        .ignore_then(name("a gateway name", NONE))
+        .then(block(&GATEWAY, gateway_statement(), GatewayStmt::Error))
+        .map(|(name, body)| ItemKind::Gateway(Gateway { name, body }));
+    let destination = kw("destination")
+        .ignore_then(name("a destination name", NONE))
+        .then(block(
+            &DESTINATION,
+            destination_statement(),
+            DestinationStmt::Error,
+        ))
+        .map(|(name, body)| ItemKind::Destination(Destination { name, body }));
+    let policy = kw("policy")
+        .ignore_then(name("a policy name", NONE))
+        .then_ignore(punct(Token::Eq, "="))
+        .then(name("a policy kind", NONE))
+        .then(
+            choice((policy_block(), value(NONE).map(PolicyBody::Short))).recover_with(via_parser(
+                // The name and kind are fine: keep the policy, so references to it resolve.
+                any()
+                    .repeated()
+                    .map_with(|_, e| PolicyBody::Error(span(e.span()))),
+            )),
+        )
+        .map(|((name, kind), body)| ItemKind::Policy(Policy { name, kind, body }));
+    let routes = kw("routes")
+        .ignore_then(name("a route table name", NONE))
+        .then(block(&TABLE, table_statement(), TableStmt::Error))
+        .map(|(name, body)| ItemKind::Routes(RouteTable { name, body }));
+    let test = kw("test")
+        .ignore_then(string().labelled("a test name (a string)"))
+        .then(block(&TEST, test_statement(), TestStmt::Error))
+        .map(|(name, body)| ItemKind::Test(Test { name, body }));
+    choice((namespace, gateway, destination, policy, routes, test))
+        .map_with(|kind, e| {
+            let s: SimpleSpan = e.span();
+            (
+                ast::Item {
+                    kind,
+                    span: span(s),
+                },
+                s.end,
+            )
+        })
+        .then_ignore(any().repeated())
+        .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `FIELDS` spells out the union of the per-shape lists (consts cannot be concatenated);
+    /// keep them in step.
+    #[test]
+    fn field_lists_agree() {
+        let shapes = [
+            VALUE_FIELDS,
+            FLAG_FIELDS,
+            HEADER_FIELDS,
+            TARGET_FIELDS,
+            ALLOW_FIELDS,
+            MAPPING_FIELDS,
+        ];
+        let union: Vec<&str> = shapes.iter().flat_map(|s| s.iter().copied()).collect();
+        assert_eq!(union, FIELDS);
+    }
+}

@@ -1,0 +1,112 @@
+//! Incrementality, proven by the queries salsa executes: an edit inside one item re-checks
+//! only that item; whitespace and comment edits re-check nothing.
+
+mod support;
+
+use route_lang::config::parse_config;
+use route_lang::db::{Database, InventoryInput, Project, SourceFile, project_diagnostics};
+use route_lang::inventory::parse_inventory;
+use salsa::Setter;
+
+const INVENTORY: &str = include_str!("data/check/inventory.yaml");
+
+/// A 50-item project in one file: a gateway, 4 destinations, 10 policies, 35 route tables.
+fn project_text() -> String {
+    let mut text = String::from(
+        "gateway ingress {\n  cluster cluster-1\n  workload (istio = \"ingressgateway\") in gloo-mesh-gateways\n  listen 80 http\n}\n\n",
+    );
+    for d in 0..4 {
+        text.push_str(&format!(
+            "destination dest-{d} {{\n  host \"dest-{d}.mesh.internal\"\n  port 9080\n  select (app = \"reviews\") in bookinfo\n}}\n\n"
+        ));
+    }
+    for p in 0..10 {
+        text.push_str(&format!("policy timeout-{p} = timeout {}s\n\n", p + 1));
+    }
+    for t in 0..35 {
+        text.push_str(&format!(
+            "routes table-{t} {{\n  hosts \"t{t}.example.com\"\n  expose on gateway ingress\n  apply timeout-{}\n  route main {{\n    match path prefix \"/t{t}\"\n    to service reviews:9080\n  }}\n}}\n\n",
+            t % 10
+        ));
+    }
+    text
+}
+
+struct Fixture {
+    db: Database,
+    log: route_lang::db::ExecutionLog,
+    file: SourceFile,
+    project: Project,
+}
+
+fn fixture() -> Fixture {
+    let (db, log) = Database::with_execution_log();
+    let config = parse_config(support::DEFAULT_CONFIG).expect("config");
+    let inventory = parse_inventory("inventory.yaml", INVENTORY).expect("inventory");
+    let file = SourceFile::new(&db, "main.route".to_owned(), project_text());
+    let inventory = InventoryInput::new(&db, inventory);
+    let project = Project::new(&db, vec![file], config, inventory);
+    let diagnostics = project_diagnostics(&db, project);
+    assert!(diagnostics.is_empty(), "the fixture must be clean: {diagnostics:#?}");
+    let executed = log.take();
+    assert_eq!(count(&executed, "check_item"), 50, "first run checks every item");
+    Fixture { db, log, file, project }
+}
+
+fn count(executed: &[String], query: &str) -> usize {
+    executed.iter().filter(|e| e.starts_with(&format!("{query}("))).count()
+}
+
+fn edit(fx: &mut Fixture, from: &str, to: &str) {
+    let text = fx.file.text(&fx.db).replacen(from, to, 1);
+    fx.file.set_text(&mut fx.db).to(text);
+}
+
+#[test]
+fn editing_one_route_rechecks_only_its_table() {
+    let mut fx = fixture();
+    edit(&mut fx, "prefix \"/t17\"", "prefix \"/t17/v2\"");
+    let diagnostics = project_diagnostics(&fx.db, fx.project);
+    assert!(diagnostics.is_empty());
+    let executed = fx.log.take();
+    assert_eq!(count(&executed, "parse_file"), 1, "{executed:#?}");
+    assert_eq!(count(&executed, "check_item"), 1, "only table-17 is re-checked: {executed:#?}");
+
+    // The re-checked item is the edited one: a mistake there is reported there.
+    edit(&mut fx, "to service reviews:9080\n  }\n}\n\nroutes table-18", "to service reveiws:9080\n  }\n}\n\nroutes table-18");
+    let diagnostics = project_diagnostics(&fx.db, fx.project);
+    let executed = fx.log.take();
+    assert_eq!(count(&executed, "check_item"), 1, "{executed:#?}");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    let text = fx.file.text(&fx.db);
+    let table_17 = text.find("routes table-17").expect("table 17") as u32;
+    let table_18 = text.find("routes table-18").expect("table 18") as u32;
+    let at = diagnostics[0].primary.range.start;
+    assert!(table_17 < at && at < table_18, "the error is in table-17");
+    assert_eq!(diagnostics[0].code.as_str(), "E0203");
+}
+
+#[test]
+fn whitespace_and_comment_edits_recheck_nothing() {
+    let mut fx = fixture();
+    edit(&mut fx, "  route main {\n    match path prefix \"/t3\"", "\n\n  # a comment\n  route   main {\n\n    match path   prefix \"/t3\"   ");
+    edit(&mut fx, "gateway ingress {", "## The ingress.\n\n\ngateway ingress {");
+    let diagnostics = project_diagnostics(&fx.db, fx.project);
+    assert!(diagnostics.is_empty());
+    let executed = fx.log.take();
+    assert_eq!(count(&executed, "parse_file"), 1, "{executed:#?}");
+    for query in ["check_item", "table_summary", "policy_kind", "gateway_clusters", "destination_backends", "item_index", "project_checks"] {
+        assert_eq!(count(&executed, query), 0, "{query} must not re-run: {executed:#?}");
+    }
+}
+
+#[test]
+fn editing_the_inventory_rechecks_items_but_not_parses() {
+    let mut fx = fixture();
+    let inventory = parse_inventory("inventory.yaml", &INVENTORY.replace("name: reviews\n", "name: reviews-v9\n")).expect("inventory");
+    fx.project.inventory(&fx.db).set_inventory(&mut fx.db).to(inventory);
+    let diagnostics = project_diagnostics(&fx.db, fx.project);
+    let executed = fx.log.take();
+    assert_eq!(count(&executed, "parse_file"), 0, "{executed:#?}");
+    assert!(diagnostics.iter().any(|d| d.code.as_str() == "E0203"), "{diagnostics:#?}");
+}

@@ -1,0 +1,321 @@
+//! Properties of the parser: it never panics, whatever the input; its output is consistent
+//! (items tile the tokens, every range lies in the text); whitespace never changes the tree;
+//! and pathological nesting returns promptly with a `TooDeep` error.
+
+use proptest::prelude::*;
+use route_lang::syntax::{Parse, SyntaxErrorKind, lex, parse};
+
+const VALID: [&str; 2] = [
+    include_str!("data/parse/contract.route"),
+    include_str!("data/parse/grammar.route"),
+];
+
+/// Words and symbols the grammar uses, to build inputs that get deep into the parser.
+const VOCABULARY: &[&str] = &[
+    "gateway",
+    "destination",
+    "policy",
+    "routes",
+    "test",
+    "namespace",
+    "route",
+    "cluster",
+    "workload",
+    "listen",
+    "host",
+    "port",
+    "select",
+    "clusters",
+    "apply",
+    "hosts",
+    "expose",
+    "on",
+    "to",
+    "mesh",
+    "workloads",
+    "weight",
+    "match",
+    "redirect",
+    "respond",
+    "delegate",
+    "rewrite",
+    "path",
+    "prefix",
+    "exact",
+    "regex",
+    "header",
+    "query",
+    "method",
+    "present",
+    "and",
+    "service",
+    "destination",
+    "in",
+    "tls",
+    "https",
+    "code",
+    "request",
+    "expect",
+    "no",
+    "via",
+    "attempts",
+    "from",
+    "allow",
+    "service-account",
+    "set",
+    "remove",
+    "response",
+    "credentials",
+    "x",
+    "GET",
+    "{",
+    "}",
+    "(",
+    ")",
+    ",",
+    ".",
+    ":",
+    "=",
+    "!=",
+    "~",
+    "->",
+    "@",
+    "9080",
+    "10s",
+    "1h30m",
+    "12.5%",
+    "5xx",
+    "\"s\"",
+    "\"\\q\"",
+    "\"open",
+    "99999999999999999999",
+    "1.5s",
+    "$",
+    "#c\n",
+    "##d\n",
+    "\n",
+    "\n\n",
+];
+
+/// Checks everything that must hold for any input.
+fn check(text: &str) -> Parse {
+    let parse = parse(text);
+    let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    assert_eq!(parse.len, len);
+    let in_text = |start: u32, end: u32| {
+        start <= end
+            && end <= len
+            && text.is_char_boundary(start as usize)
+            && text.is_char_boundary(end as usize)
+    };
+    for token in &parse.tokens {
+        assert!(
+            in_text(token.start, token.end) && token.start < token.end,
+            "{token:?}"
+        );
+    }
+    for comment in &parse.comments {
+        assert!(
+            in_text(comment.range.start, comment.range.end),
+            "{comment:?}"
+        );
+        assert!(comment.next_token as usize <= parse.tokens.len());
+    }
+    for error in &parse.errors {
+        assert!(in_text(error.range.start, error.range.end), "{error:?}");
+        assert!(!error.message.is_empty());
+    }
+    assert!(
+        parse
+            .errors
+            .windows(2)
+            .all(|w| w[0].range.start <= w[1].range.start)
+    );
+    // Every token belongs to exactly one item, in order.
+    let mut next = 0u32;
+    for item in &parse.items {
+        assert_eq!(item.first_token, next, "items must tile the tokens");
+        assert_eq!(item.item.span.start, 0);
+        assert!(item.item.span.end > 0, "an item has at least one token");
+        next += item.item.span.end;
+        let range = parse.item_range(item);
+        assert!(in_text(range.start, range.end));
+    }
+    assert_eq!(next as usize, parse.tokens.len());
+    // The lexer alone agrees with the parser on the tokens.
+    let lexed: Vec<_> = lex(text)
+        .into_iter()
+        .filter(|(t, _)| !t.is_trivia())
+        .map(|(_, r)| r)
+        .collect();
+    assert_eq!(lexed, parse.tokens);
+    parse
+}
+
+/// Cuts a text into its tokens and the whitespace or comments between them, so mutations
+/// move whole tokens.
+fn pieces(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (_, range) in lex(text) {
+        let (start, end) = (range.start as usize, range.end as usize);
+        out.push(&text[at..start]);
+        out.push(&text[start..end]);
+        at = end;
+    }
+    out.push(&text[at..]);
+    out
+}
+
+#[derive(Clone, Debug)]
+enum Mutation {
+    Delete { at: usize, len: usize },
+    Duplicate { at: usize, len: usize },
+    Insert { at: usize, word: usize },
+    Swap { a: usize, b: usize },
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        (any::<usize>(), 1..8usize).prop_map(|(at, len)| Mutation::Delete { at, len }),
+        (any::<usize>(), 1..8usize).prop_map(|(at, len)| Mutation::Duplicate { at, len }),
+        (any::<usize>(), any::<usize>()).prop_map(|(at, word)| Mutation::Insert { at, word }),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::Swap { a, b }),
+    ]
+}
+
+fn mutate(text: &str, mutations: &[Mutation]) -> String {
+    let mut pieces: Vec<String> = pieces(text).into_iter().map(str::to_string).collect();
+    for m in mutations {
+        let n = pieces.len().max(1);
+        match *m {
+            Mutation::Delete { at, len } => {
+                let at = at % n;
+                let end = (at + len).min(pieces.len());
+                pieces.drain(at..end);
+            }
+            Mutation::Duplicate { at, len } => {
+                let at = at % n;
+                let end = (at + len).min(pieces.len());
+                let copy: Vec<String> = pieces[at..end].to_vec();
+                pieces.splice(end..end, copy);
+            }
+            Mutation::Insert { at, word } => {
+                let word = VOCABULARY[word % VOCABULARY.len()];
+                pieces.insert(at % (pieces.len() + 1), format!(" {word} "));
+            }
+            Mutation::Swap { a, b } => {
+                if !pieces.is_empty() {
+                    let (a, b) = (a % pieces.len(), b % pieces.len());
+                    pieces.swap(a, b);
+                }
+            }
+        }
+    }
+    pieces.concat()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        check(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn token_soup_never_panics(
+        words in proptest::collection::vec((0..VOCABULARY.len(), 0..3usize), 0..200)
+    ) {
+        let text: String = words
+            .iter()
+            .map(|&(w, sep)| format!("{}{}", VOCABULARY[w], [" ", "\n", ""][sep]))
+            .collect();
+        check(&text);
+    }
+
+    #[test]
+    fn mutated_valid_files_never_panic(
+        file in 0..VALID.len(),
+        mutations in proptest::collection::vec(mutation(), 1..6),
+    ) {
+        check(&mutate(VALID[file], &mutations));
+    }
+
+    /// Spans are token indices, so spaces anywhere between tokens leave the tree equal (that is
+    /// what lets the checker reuse the work of unchanged items).
+    #[test]
+    fn spaces_do_not_change_the_tree(
+        file in 0..VALID.len(),
+        spaces in proptest::collection::vec((any::<usize>(), 1..4usize), 1..20),
+    ) {
+        let original = parse(VALID[file]);
+        let mut pieces: Vec<String> = pieces(VALID[file]).into_iter().map(str::to_string).collect();
+        for (at, n) in spaces {
+            // Even indices are the gaps between tokens.
+            let gap = (at % pieces.len()) & !1;
+            pieces[gap].insert_str(0, &" ".repeat(n));
+        }
+        let spaced = check(&pieces.concat());
+        let items = |p: &Parse| p.items.iter().map(|i| i.item.clone()).collect::<Vec<_>>();
+        prop_assert_eq!(items(&original), items(&spaced));
+        prop_assert!(spaced.errors.is_empty());
+    }
+}
+
+fn assert_too_deep(text: &str) -> Parse {
+    let parse = check(text);
+    assert!(
+        parse
+            .errors
+            .iter()
+            .any(|e| e.kind == SyntaxErrorKind::TooDeep),
+        "expected a TooDeep error"
+    );
+    assert_eq!(
+        parse
+            .errors
+            .iter()
+            .filter(|e| e.kind == SyntaxErrorKind::TooDeep)
+            .count(),
+        1
+    );
+    parse
+}
+
+#[test]
+fn deep_nesting_is_reported_not_recursed() {
+    const N: usize = 100_000;
+    assert_too_deep(&"{".repeat(N));
+    assert_too_deep(&"(".repeat(N));
+    assert_too_deep(&format!("gateway g {}", "{".repeat(N)));
+    assert_too_deep(&format!(
+        "routes r {{ route a {{ match {} }} }}",
+        "(".repeat(N)
+    ));
+    assert_too_deep(&format!("gateway g {}{}", "{".repeat(N), "}".repeat(N)));
+    assert_too_deep(&format!("policy p = retry {}", "({".repeat(N / 2)));
+}
+
+#[test]
+fn long_inputs_complete() {
+    const N: usize = 100_000;
+    // Closers with nothing to close, and junk without end.
+    check(&"}".repeat(N));
+    check(&"x ".repeat(N));
+    // Many unclosed items, each cut at the next one.
+    let parse = check(&"gateway g {\n".repeat(N / 10));
+    assert_eq!(parse.items.len(), N / 10);
+    // One enormous valid item.
+    let routes: String = (0..N / 10)
+        .map(|i| format!("  route r{i} {{ to service s }}\n"))
+        .collect();
+    let parse = check(&format!("routes big {{\n{routes}}}\n"));
+    assert!(parse.errors.is_empty());
+    // One statement with a very long list, and one with a very long recovery skip.
+    check(&format!(
+        "gateway g {{ cluster {} }}",
+        vec!["c"; N].join(", ")
+    ));
+    check(&format!("gateway g {{ cluster , {} }}", "c ".repeat(N)));
+}
