@@ -262,6 +262,7 @@ pub fn file_diagnostics(db: &dyn Db, project: Project, file: SourceFile) -> Vec<
         .iter()
         .map(|error| check::syntax_diagnostic(file, error))
         .collect();
+    out.extend(check::namespace_diagnostics(db, file));
     for &item in file_items(db, file) {
         for diagnostic in check::check_item(db, project, item) {
             out.push(place(db, item, diagnostic));
@@ -322,6 +323,19 @@ pub fn location<'db>(db: &'db dyn Db, item: Item<'db>, span: ast::Span) -> Locat
 /// Where an item's name is written: what "defined here" labels point at.
 pub fn name_location<'db>(db: &'db dyn Db, item: Item<'db>) -> Location {
     location(db, item, name_span(item.syntax(db)))
+}
+
+/// An item's name as written (a test's name is its string).
+pub fn name_of(item: &ast::Item) -> ast::Name {
+    match &item.kind {
+        ast::ItemKind::Test(t) => ast::Name { text: t.name.value.clone(), span: t.name.span },
+        ast::ItemKind::Gateway(ast::Gateway { name, .. })
+        | ast::ItemKind::Destination(ast::Destination { name, .. })
+        | ast::ItemKind::Policy(ast::Policy { name, .. })
+        | ast::ItemKind::Routes(ast::RouteTable { name, .. })
+        | ast::ItemKind::Namespace(name) => name.clone(),
+        ast::ItemKind::Error => ast::Name { text: String::new(), span: item.span },
+    }
 }
 
 /// The span of an item's name (the whole item for items without one).

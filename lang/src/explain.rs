@@ -1668,7 +1668,7 @@ test "reviews are routed" {
         Code::NameTooLong => (
             "A name becomes the name (and a label value) of a generated Kubernetes resource, \
              and Kubernetes limits those to 63 characters. Choose a shorter name.",
-            r#"policy retry-three-times-with-two-second-timeout-on-gateway-errors = retry {
+            r#"policy retry-three-times-with-a-two-second-timeout-on-gateway-errors-only = retry {
   attempts 3
   per-try-timeout 2s
   on gateway-error
@@ -1677,7 +1677,7 @@ test "reviews are routed" {
 routes bookinfo {
   hosts "bookinfo.example.com"
   expose on gateway ingress
-  apply retry-three-times-with-two-second-timeout-on-gateway-errors
+  apply retry-three-times-with-a-two-second-timeout-on-gateway-errors-only
   route reviews {
     match path prefix "/reviews"
     to destination reviews

@@ -16,17 +16,25 @@ fn check_cases() {
         .collect();
     cases.sort();
     assert!(!cases.is_empty(), "no check cases found in {}", root.display());
+    // Every case runs even when an earlier one fails, so one run shows every difference.
+    let mut failed = Vec::new();
     for case in cases {
         let name = case.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
-        let project = support::TestProject::load(&case, &root.join("inventory.yaml"));
-        let rendered = project.render_diagnostics();
-        insta::with_settings!({
-            snapshot_path => "snapshots/check",
-            prepend_module_to_snapshot => false,
-            omit_expression => true,
-            info => &name,
-        }, {
-            insta::assert_snapshot!(name.as_str(), rendered);
+        let outcome = std::panic::catch_unwind(|| {
+            let project = support::TestProject::load(&case, &root.join("inventory.yaml"));
+            let rendered = project.render_diagnostics();
+            insta::with_settings!({
+                snapshot_path => "snapshots/check",
+                prepend_module_to_snapshot => false,
+                omit_expression => true,
+                info => &name,
+            }, {
+                insta::assert_snapshot!(name.as_str(), rendered);
+            });
         });
+        if outcome.is_err() {
+            failed.push(name);
+        }
     }
+    assert!(failed.is_empty(), "check cases that differ from their snapshots: {failed:?}");
 }

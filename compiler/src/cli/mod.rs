@@ -40,8 +40,10 @@ pub enum Command {
                             --deny-warnings), 2 input that could not be read.")]
     Check(check::CheckArgs),
     /// Format `.route` files in the canonical layout.
-    #[command(after_help = "Exit status: 0 done, 1 files with syntax errors (or, with --check, \
-                            files to format), 2 files that could not be read or written.")]
+    #[command(
+        after_help = "Exit status: 0 done, 1 files with syntax errors (or, with --check, \
+                            files to format), 2 files that could not be read or written."
+    )]
     Fmt(fmt::FmtArgs),
     /// Explain a diagnostic code, with an example and its fix.
     Explain(explain::ExplainArgs),

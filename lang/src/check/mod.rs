@@ -9,6 +9,7 @@
 
 mod destination;
 mod gateway;
+mod names;
 mod policy;
 mod project;
 mod routes;
@@ -26,6 +27,7 @@ use crate::syntax::{SyntaxError, SyntaxErrorKind};
 pub use policy::{ElemType, FieldRule, FieldSpec, FieldType, PolicyKind, PolicyLevel, policy_kind};
 pub use destination::{BackendService, DestinationBackends, destination_backends, destination_policies};
 pub use gateway::gateway_clusters;
+pub use names::{dns_label_problem, namespace_diagnostics};
 pub use project::project_checks;
 
 /// A diagnostic of one item, with spans relative to that item.
@@ -85,6 +87,7 @@ impl<'db> ItemDiagnostic<'db> {
 pub fn check_item<'db>(db: &'db dyn Db, project: Project, item: Item<'db>) -> Vec<ItemDiagnostic<'db>> {
     let mut cx = Ctx::new(db, project, item);
     let syntax = item.syntax(db).clone();
+    names::check_item_name(&mut cx, item.tag(db), &crate::db::name_of(&syntax));
     match &syntax.kind {
         ast::ItemKind::Gateway(g) => gateway::check(&mut cx, g),
         ast::ItemKind::Destination(d) => destination::check(&mut cx, d),
@@ -144,10 +147,6 @@ impl<'db> Ctx<'db> {
 
     pub fn emit(&mut self, diagnostic: ItemDiagnostic<'db>) {
         self.out.push(diagnostic);
-    }
-
-    pub fn error(&mut self, code: Code, span: Span, message: impl Into<String>) {
-        self.out.push(ItemDiagnostic::new(code, span, message));
     }
 
     /// Resolves a reference to a named item, reporting an unknown name with the closest
