@@ -3,9 +3,16 @@
 //! - [`project`] reads a project from disk (sources, `route.toml`, inventory) into a database;
 //! - [`render`] prints diagnostics for people (ariadne), for tools (JSON) and for GitHub;
 //! - [`cli`] defines the `routec` commands;
-//! - [`resources`] models the Gloo Mesh resources the compiler emits.
+//! - [`cluster`] imports inventories from manifests and live clusters, and applies, diffs
+//!   and prunes resources on the management cluster;
+//! - [`resources`] models the Gloo Mesh resources the compiler emits;
+//! - [`emit`] writes them as YAML or JSON, and [`outdir`] keeps an output folder in sync.
 
 pub mod cli;
+pub mod cluster;
+pub mod emit;
+pub mod lower;
+pub mod outdir;
 pub mod project;
 pub mod render;
 pub mod resources;

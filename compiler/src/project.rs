@@ -2,8 +2,10 @@
 //!
 //! [`load`] turns the `PATH` a user gives on the command line into a [`LoadedProject`]: a
 //! salsa [`Database`] holding every source file, the configuration and the inventory, ready for
-//! `check`, `build` and the language server to query. [`find_sources`] is its first half —
-//! where the project is and which files it has — for commands that need no inventory (`fmt`).
+//! `check` and `build` to query. [`read`] does the same without the database, for the language
+//! server, which keeps every project of a workspace in one database. [`find_sources`] is the
+//! first half of both — where the project is and which files it has — for commands that need
+//! no inventory (`fmt`).
 //!
 //! How `PATH` is understood:
 //! - a folder: the project root is the nearest folder holding `route.toml`, walking up from
@@ -44,7 +46,7 @@ pub const SOURCE_EXTENSION: &str = "route";
 pub const DEFAULT_NAMESPACE: &str = "default";
 
 /// Folders never searched for source files: dependencies and build output of other tools.
-const SKIPPED_FOLDERS: &[&str] = &["target", "node_modules"];
+pub const SKIPPED_FOLDERS: &[&str] = &["target", "node_modules"];
 
 /// What the command line says about where the project is.
 #[derive(Clone, Debug, Default)]
@@ -233,9 +235,73 @@ pub fn find_sources(path: Option<&Path>) -> Result<SourceSet, LoadError> {
     })
 }
 
-/// Reads the project `options` designate: its sources, `route.toml` and inventory.
+/// Reads the project `options` designate: its sources, `route.toml` and inventory, into a
+/// database of its own.
 pub fn load(options: &LoadOptions) -> Result<LoadedProject, LoadError> {
-    let sources = find_sources(options.path.as_deref())?;
+    let ReadProject {
+        root,
+        config_file,
+        config,
+        inventory,
+        sources,
+        focus: focus_index,
+        unreadable,
+        notes,
+        ..
+    } = read(options)?;
+    let db = Database::default();
+    let mut focus = None;
+    let files: Vec<SourceFile> = sources
+        .into_iter()
+        .enumerate()
+        .map(|(index, (source, text))| {
+            let file = SourceFile::new(&db, source.relative, text);
+            if focus_index == Some(index) {
+                focus = Some(file);
+            }
+            file
+        })
+        .collect();
+    let inventory = InventoryInput::new(&db, inventory);
+    let project = Project::new(&db, files.clone(), config, inventory);
+    Ok(LoadedProject {
+        db,
+        project,
+        root,
+        config_file,
+        files,
+        focus,
+        unreadable,
+        notes,
+    })
+}
+
+/// A project as read from disk, before it goes into a database: what [`load`] builds its
+/// [`LoadedProject`] from, and what the language server puts into its one database (which
+/// holds every project of the workspace, so it cannot use the database `load` makes).
+#[derive(Clone, Debug)]
+pub struct ReadProject {
+    /// The project root: paths of source files are relative to it.
+    pub root: PathBuf,
+    /// The `route.toml` the configuration came from; `None` when there is none.
+    pub config_file: Option<PathBuf>,
+    pub config: Config,
+    /// The inventory files, in the order they were merged: what to watch for changes.
+    pub inventory_files: Vec<PathBuf>,
+    pub inventory: Inventory,
+    /// Every readable source file with its text, sorted by path.
+    pub sources: Vec<(SourcePath, String)>,
+    /// When a single file was given: its index in `sources`.
+    pub focus: Option<usize>,
+    /// Source files that exist but could not be read.
+    pub unreadable: Vec<LoadError>,
+    /// Things the user should know about how the project was understood (one line each).
+    pub notes: Vec<String>,
+}
+
+/// Reads the project `options` designate (see the module documentation) without building a
+/// database.
+pub fn read(options: &LoadOptions) -> Result<ReadProject, LoadError> {
     let SourceSet {
         root,
         config_file,
@@ -243,7 +309,7 @@ pub fn load(options: &LoadOptions) -> Result<LoadedProject, LoadError> {
         files: paths,
         focus: focus_index,
         errors: mut unreadable,
-    } = sources;
+    } = find_sources(options.path.as_deref())?;
 
     let inventory_files: Vec<PathBuf> = match (&options.inventory, &config_file) {
         (Some(file), _) => vec![file.clone()],
@@ -286,37 +352,34 @@ pub fn load(options: &LoadOptions) -> Result<LoadedProject, LoadError> {
     }
     let inventory = read_inventories(&inventory_files)?;
 
-    let db = Database::default();
-    let mut files = Vec::with_capacity(paths.len());
+    let mut sources = Vec::with_capacity(paths.len());
     let mut focus = None;
     for (index, source) in paths.into_iter().enumerate() {
         match read_source(&source.path) {
             Ok(text) => {
-                let file = SourceFile::new(&db, source.relative, text);
                 if focus_index == Some(index) {
-                    focus = Some(file);
+                    focus = Some(sources.len());
                 }
-                files.push(file);
+                sources.push((source, text));
             }
             // The one file asked for is the whole point: nothing else is worth checking.
             Err(error) if focus_index == Some(index) => return Err(error),
             Err(error) => unreadable.push(error),
         }
     }
-    if files.is_empty() && unreadable.is_empty() {
+    if sources.is_empty() && unreadable.is_empty() {
         notes.push(format!(
             "no .{SOURCE_EXTENSION} files in {}",
             display_path(&root)
         ));
     }
-    let inventory = InventoryInput::new(&db, inventory);
-    let project = Project::new(&db, files.clone(), config, inventory);
-    Ok(LoadedProject {
-        db,
-        project,
+    Ok(ReadProject {
         root,
         config_file,
-        files,
+        config,
+        inventory_files,
+        inventory,
+        sources,
         focus,
         unreadable,
         notes,
@@ -324,7 +387,7 @@ pub fn load(options: &LoadOptions) -> Result<LoadedProject, LoadError> {
 }
 
 /// The nearest `route.toml` in `start` or a folder above it.
-fn find_project_file(start: &Path) -> Option<PathBuf> {
+pub fn find_project_file(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .map(|folder| folder.join(PROJECT_FILE))
@@ -338,7 +401,7 @@ fn read_config(path: &Path) -> Result<Config, LoadError> {
 
 /// The configuration of a folder without `route.toml`: what `route.toml` would say with only
 /// a namespace in it, except that there is no inventory unless one is found or given.
-fn default_config() -> Config {
+pub fn default_config() -> Config {
     Config {
         project: config::Project {
             namespace: DEFAULT_NAMESPACE.to_owned(),
@@ -488,7 +551,7 @@ fn collect_sources(
 }
 
 /// `path` relative to `root`, with `/` separators.
-fn relative_path(root: &Path, path: &Path) -> String {
+pub fn relative_path(root: &Path, path: &Path) -> String {
     let relative = path.strip_prefix(root).unwrap_or(path);
     let parts: Vec<String> = relative
         .components()

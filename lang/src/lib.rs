@@ -9,6 +9,7 @@ pub mod db;
 pub mod diagnostic;
 pub mod explain;
 pub mod fmt;
+pub mod ide;
 pub mod inventory;
 pub mod suggest;
 pub mod syntax;

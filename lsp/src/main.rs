@@ -1,1 +1,7 @@
-fn main() {}
+//! `route-lsp`: the route language server. It speaks LSP over stdin and stdout and takes no
+//! arguments; everything lives in the library so that tests can reach the same conversions.
+
+#[tokio::main]
+async fn main() {
+    route_lsp::serve_stdio().await;
+}

@@ -3,14 +3,18 @@
 //! Every command returns an [`Exit`] instead of exiting, so that `main` stays one line and
 //! tests can call commands directly. Exit codes are the same for every command: 0 success,
 //! 1 problems found in the input (diagnostics, files that need formatting), 2 input that could
-//! not be read at all or a command line that makes no sense.
+//! not be read at all, output that could not be written, or a command line that makes no sense.
 //!
 //! Failures are reported as one line on stderr (`error: FILE:LINE:COL: what is wrong`);
 //! results go to stdout. Nothing here panics on user input.
 
+mod apply;
+mod build;
 mod check;
+mod diff;
 mod explain;
 mod fmt;
+mod inventory;
 
 use std::fmt::Display;
 use std::io::{self, BufWriter, Stderr, StdoutLock, Write};
@@ -25,7 +29,7 @@ use crate::render;
 #[command(
     name = "routec",
     version,
-    about = "The route language compiler: check, format and explain routing rules for Gloo Mesh",
+    about = "The route language compiler: check and build routing rules for Gloo Mesh",
     max_term_width = 100
 )]
 pub struct Cli {
@@ -39,6 +43,10 @@ pub enum Command {
     #[command(after_help = "Exit status: 0 no errors, 1 errors (or warnings with \
                             --deny-warnings), 2 input that could not be read.")]
     Check(check::CheckArgs),
+    /// Compile a project into Gloo Mesh resources: one file per resource, or one stream.
+    #[command(after_help = "Exit status: 0 built, 1 errors (nothing is written), 2 input that \
+                            could not be read or output that could not be written.")]
+    Build(build::BuildArgs),
     /// Format `.route` files in the canonical layout.
     #[command(
         after_help = "Exit status: 0 done, 1 files with syntax errors (or, with --check, \
@@ -47,6 +55,17 @@ pub enum Command {
     Fmt(fmt::FmtArgs),
     /// Explain a diagnostic code, with an example and its fix.
     Explain(explain::ExplainArgs),
+    /// Write the inventory from Kubernetes manifests or live clusters.
+    Inventory(inventory::InventoryArgs),
+    /// Compile a project and server-side apply it to the management cluster.
+    #[command(after_help = "Exit status: 0 applied, 1 errors in the program (nothing is \
+                            applied), 2 input that could not be read or a failure on the \
+                            cluster (the output says what was applied before it).")]
+    Apply(apply::ApplyArgs),
+    /// Show what `apply` would change, as a unified diff per resource.
+    #[command(after_help = "Exit status: 0 no changes, 1 changes, 2 errors in the program, \
+                            input that could not be read, or a failure on the cluster.")]
+    Diff(diff::DiffArgs),
 }
 
 /// How a command ended.
@@ -75,8 +94,12 @@ pub fn run(cli: Cli) -> Exit {
     let mut console = Console::new();
     let result = match &cli.command {
         Command::Check(args) => check::run(args, &mut console),
+        Command::Build(args) => build::run(args, &mut console),
         Command::Fmt(args) => fmt::run(args, &mut console),
         Command::Explain(args) => explain::run(args, &mut console),
+        Command::Inventory(args) => inventory::run(args, &mut console),
+        Command::Apply(args) => apply::run(args, &mut console),
+        Command::Diff(args) => diff::run(args, &mut console),
     };
     match result.and_then(|exit| console.out.flush().map(|()| exit)) {
         Ok(exit) => exit,
@@ -120,6 +143,25 @@ impl Console {
     /// `note: MESSAGE` on stderr.
     pub fn note(&mut self, message: impl Display) -> io::Result<()> {
         self.message("note", message)
+    }
+
+    /// `warning: MESSAGE` on stderr.
+    pub fn warning(&mut self, message: impl Display) -> io::Result<()> {
+        self.message("warning", message)
+    }
+
+    /// A line on stderr without a prefix: progress and summaries of commands whose stdout is
+    /// the result.
+    pub fn line(&mut self, message: impl Display) -> io::Result<()> {
+        self.out.flush()?;
+        writeln!(self.err, "{message}")
+    }
+
+    /// Stderr and whether it may use colour, for reports longer than a line when stdout
+    /// carries the result (`build -o -`). Stdout is flushed first, as in [`Console::error`].
+    pub fn stderr(&mut self) -> io::Result<(&mut Stderr, bool)> {
+        self.out.flush()?;
+        Ok((&mut self.err, self.color_err))
     }
 
     fn message(&mut self, kind: &str, message: impl Display) -> io::Result<()> {

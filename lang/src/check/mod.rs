@@ -29,6 +29,7 @@ pub use destination::{BackendService, DestinationBackends, destination_backends,
 pub use gateway::gateway_clusters;
 pub use names::{dns_label_problem, namespace_diagnostics};
 pub use project::project_checks;
+pub use routes::{TableSummary, table_summary};
 
 /// A diagnostic of one item, with spans relative to that item.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, salsa::SalsaValue)]

@@ -1,0 +1,191 @@
+//! `routec build [PATH] [-o DIR | -o -] [--format yaml|json]`: compile a project into Gloo
+//! resources, as one file per resource in a folder or as one stream on stdout.
+//!
+//! Diagnostics are rendered as `check` renders them, but on stderr: stdout may be the resources
+//! (`-o -`), which a warning must not corrupt. Warnings are printed and do not stop the build;
+//! any error (or an unreadable source file, without which the output would silently lose its
+//! resources) stops it before anything is written, so the output folder keeps the last good
+//! build.
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use route_lang::db::project_diagnostics;
+use route_lang::diagnostic::Diagnostic;
+
+use super::{Console, Exit};
+use crate::emit::{self, Format};
+use crate::project::{self, LoadOptions, LoadedProject};
+use crate::render::{self, Counts};
+use crate::{lower, outdir};
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// The project folder (route.toml is looked for here and above); a .route file stands for
+    /// its whole project [default: the current folder]
+    pub path: Option<PathBuf>,
+    /// Where to write: a folder (one file per resource), or `-` for one stream on stdout
+    /// [default: `out` of the [build] table of route.toml, relative to the project root]
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// The format of the resources
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Build against this inventory file instead of the one route.toml names
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+}
+
+pub fn run(args: &BuildArgs, console: &mut Console) -> io::Result<Exit> {
+    let options = LoadOptions {
+        path: args.path.clone(),
+        inventory: args.inventory.clone(),
+    };
+    let loaded = match project::load(&options) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            console.error(error)?;
+            return Ok(Exit::BadInput);
+        }
+    };
+    for note in &loaded.notes {
+        console.note(note)?;
+    }
+    if !loaded.unreadable.is_empty() {
+        for error in &loaded.unreadable {
+            console.error(error)?;
+        }
+        console.error("nothing written: every source file must be readable to build")?;
+        return Ok(Exit::BadInput);
+    }
+
+    // A failed build says everything that is wrong; a successful one says nothing of the
+    // warnings, which are the project's diagnostics (salsa has them already).
+    let (diagnostics, resources) = match lower::build(&loaded.db, loaded.project) {
+        Ok(build) => (
+            project_diagnostics(&loaded.db, loaded.project),
+            Some(build.resources),
+        ),
+        Err(diagnostics) => (diagnostics, None),
+    };
+    report(console, &loaded, &diagnostics, resources.is_none())?;
+    let Some(resources) = resources else {
+        return Ok(Exit::Problems);
+    };
+
+    let to_stdout = args.output.as_deref() == Some(Path::new("-"));
+    if to_stdout {
+        emit::stream(&mut console.out, &resources, args.format)?;
+        return Ok(Exit::Success);
+    }
+    let dir = match &args.output {
+        Some(dir) => dir.clone(),
+        None => loaded
+            .root
+            .join(&loaded.project.config(&loaded.db).build.out),
+    };
+    let files = match emit::files(&resources, args.format) {
+        Ok(files) => files,
+        Err(error) => {
+            console.error(error)?;
+            return Ok(Exit::BadInput);
+        }
+    };
+    match outdir::sync(&dir, &files) {
+        Ok(summary) => {
+            console.line(summary_line(&dir, summary))?;
+            Ok(Exit::Success)
+        }
+        Err(error) => {
+            console.error(error)?;
+            Ok(Exit::BadInput)
+        }
+    }
+}
+
+/// The diagnostics, then a summary line when there are any: the one `check` prints, and
+/// `nothing written` when the build stopped.
+fn report(
+    console: &mut Console,
+    loaded: &LoadedProject,
+    diagnostics: &[Diagnostic],
+    stopped: bool,
+) -> io::Result<()> {
+    let counts = Counts::of(diagnostics);
+    if diagnostics.is_empty() && !stopped {
+        return Ok(());
+    }
+    let files = match loaded.files.len() {
+        1 => "1 file checked".to_owned(),
+        n => format!("{n} files checked"),
+    };
+    let (stderr, color) = console.stderr()?;
+    // Reports are written in many small pieces; stderr is not buffered.
+    let mut err = BufWriter::new(stderr);
+    render::human(&mut err, &loaded.db, diagnostics, color)?;
+    if stopped {
+        writeln!(
+            err,
+            "{}{counts} ({files}); nothing written",
+            render::prefix("error", color)
+        )?;
+    } else {
+        writeln!(
+            err,
+            "{}{counts} ({files})",
+            render::prefix("warning", color)
+        )?;
+    }
+    err.flush()
+}
+
+/// `wrote 23 resources to out/ (3 removed, 20 unchanged)`; only the counts that are not zero.
+fn summary_line(dir: &Path, summary: outdir::Summary) -> String {
+    let resources = match summary.files {
+        1 => "1 resource".to_owned(),
+        n => format!("{n} resources"),
+    };
+    let mut shown = project::display_path(dir);
+    if !shown.ends_with('/') {
+        shown.push('/');
+    }
+    let mut details = Vec::new();
+    if summary.removed > 0 {
+        details.push(format!("{} removed", summary.removed));
+    }
+    if summary.unchanged > 0 {
+        details.push(format!("{} unchanged", summary.unchanged));
+    }
+    if details.is_empty() {
+        format!("wrote {resources} to {shown}")
+    } else {
+        format!("wrote {resources} to {shown} ({})", details.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_shows_only_what_happened() {
+        let summary = |files, unchanged, removed| outdir::Summary {
+            files,
+            unchanged,
+            removed,
+        };
+        let dir = Path::new("out");
+        assert_eq!(
+            summary_line(dir, summary(23, 20, 3)),
+            "wrote 23 resources to out/ (3 removed, 20 unchanged)"
+        );
+        assert_eq!(
+            summary_line(dir, summary(1, 0, 0)),
+            "wrote 1 resource to out/"
+        );
+        assert_eq!(
+            summary_line(Path::new("out/"), summary(0, 0, 2)),
+            "wrote 0 resources to out/ (2 removed)"
+        );
+    }
+}

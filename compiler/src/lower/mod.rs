@@ -1,0 +1,251 @@
+//! Lowering: a checked project becomes Gloo Mesh v2 resources.
+//!
+//! Each item is lowered by the tracked query [`lower_item`], which reads that item's own
+//! syntax and only *summaries* of other items (their namespace, a destination's ports and
+//! backends, which policies a table applies, a policy's kind), like the checker's queries do:
+//! editing one item re-lowers that item and the items whose view of it changed, which keeps
+//! the language server's preview cheap.
+//!
+//! | item | resources |
+//! |---|---|
+//! | `gateway` | a VirtualGateway (`gateway.rs`) |
+//! | `destination` | a VirtualDestination (`destination.rs`) |
+//! | `routes` | a RouteTable (`route_table.rs`) |
+//! | `policy` | its policy kind, when it reaches anything (`policy.rs`) |
+//!
+//! Policies select routes and virtual destinations by labels that the lowering puts on exactly
+//! the routes and destinations they reach; which those are is worked out in `reach.rs`, the
+//! names and labels in [`names`].
+//!
+//! [`build`] lowers a whole project that has no error; [`build_file`] lowers the items of one
+//! file, errors or not, for the editor preview. Both return resources sorted by namespace, kind
+//! and name, so the output never depends on file order.
+
+mod destination;
+mod gateway;
+pub mod names;
+mod policy;
+mod reach;
+mod route_table;
+
+use std::collections::BTreeMap;
+
+use route_lang::codes::Code;
+use route_lang::db::{
+    Db, Item, ItemIndex, Project, SourceFile, file_items, file_namespace, inventory_index,
+    item_index, location, project_diagnostics,
+};
+use route_lang::diagnostic::{Diagnostic, Severity};
+use route_lang::inventory::InventoryIndex;
+use route_lang::syntax::ast;
+
+use crate::resources::{ObjectMeta, Resource};
+
+/// The resources of a project, sorted by namespace, kind and name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Build {
+    pub resources: Vec<Resource>,
+}
+
+/// Lowers a checked project.
+///
+/// Returns `Err` with every diagnostic of the project (warnings included, sorted by file and
+/// position, as `check` reports them) when it has any error: nothing is lowered then. It is
+/// also `Err` when the policies that reach a route through delegation cannot be expressed with
+/// route labels (see `reach.rs`).
+pub fn build(db: &dyn Db, project: Project) -> Result<Build, Vec<Diagnostic>> {
+    let mut diagnostics = project_diagnostics(db, project);
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Err(diagnostics);
+    }
+    let lowering = reach::lowering_diagnostics(db, project);
+    if !lowering.is_empty() {
+        diagnostics.extend(lowering);
+        diagnostics.sort_by(|a, b| {
+            let key = |d: &Diagnostic| (d.primary.file.path(db).clone(), d.primary.range.start);
+            key(a).cmp(&key(b))
+        });
+        return Err(diagnostics);
+    }
+    let mut resources: Vec<Resource> = project
+        .files(db)
+        .iter()
+        .flat_map(|&file| lower_file(db, project, file))
+        .collect();
+    sort(&mut resources);
+    Ok(Build { resources })
+}
+
+/// The resources generated from the items of one file, for the editor preview. The project
+/// may have errors: the lowering then does its best and never fails.
+pub fn build_file(db: &dyn Db, project: Project, file: SourceFile) -> Vec<Resource> {
+    let mut resources = lower_file(db, project, file);
+    sort(&mut resources);
+    resources
+}
+
+fn lower_file(db: &dyn Db, project: Project, file: SourceFile) -> Vec<Resource> {
+    file_items(db, file)
+        .iter()
+        .flat_map(|&item| lower_item(db, project, item).iter().cloned())
+        .collect()
+}
+
+/// Namespace, then kind, then name. Names are unique per namespace and kind, so this is a total
+/// order of the output.
+fn sort(resources: &mut [Resource]) {
+    resources.sort_by(|a, b| {
+        let key = |r: &Resource| {
+            let meta = r.metadata();
+            (meta.namespace.clone(), r.kind(), meta.name.clone())
+        };
+        key(a).cmp(&key(b))
+    });
+}
+
+/// The resources one item lowers to (none for tests, and for a policy that reaches nothing).
+#[salsa::tracked(returns(ref))]
+pub fn lower_item<'db>(db: &'db dyn Db, project: Project, item: Item<'db>) -> Vec<Resource> {
+    let cx = Cx::new(db, project, item);
+    match &item.syntax(db).kind {
+        ast::ItemKind::Gateway(gateway) => vec![gateway::lower(&cx, gateway)],
+        ast::ItemKind::Destination(destination) => vec![destination::lower(&cx, destination)],
+        ast::ItemKind::Routes(table) => vec![route_table::lower(&cx, table)],
+        ast::ItemKind::Policy(policy) => policy::lower(&cx, policy),
+        ast::ItemKind::Test(_) | ast::ItemKind::Namespace(_) | ast::ItemKind::Error => Vec::new(),
+    }
+}
+
+/// The 1-based line of an item's keyword. A query of its own: it reads the whole file's token
+/// positions, so it re-runs on any edit of the file, but its result changes only when lines
+/// above the item do, and only then are the item's resources lowered again.
+#[salsa::tracked]
+fn item_line<'db>(db: &'db dyn Db, item: Item<'db>) -> u32 {
+    let at = location(db, item, item.syntax(db).span).range.start as usize;
+    let text = item.file(db).text(db);
+    let before = text.get(..at).unwrap_or(text);
+    let newlines = before.bytes().filter(|&b| b == b'\n').count();
+    u32::try_from(newlines).map_or(u32::MAX, |n| n.saturating_add(1))
+}
+
+/// What every lowering needs: the item, its file's namespace and source, and the lookups.
+pub(crate) struct Cx<'db> {
+    pub db: &'db dyn Db,
+    pub project: Project,
+    pub item: Item<'db>,
+    pub index: &'db ItemIndex<'db>,
+    pub inventory: &'db InventoryIndex,
+    /// The namespace of the item's file: where its resources go, and the default namespace of
+    /// the services it names.
+    pub namespace: String,
+    /// `<path>:<line>`, the value of the source annotation.
+    pub source: String,
+}
+
+impl<'db> Cx<'db> {
+    fn new(db: &'db dyn Db, project: Project, item: Item<'db>) -> Self {
+        let file = item.file(db);
+        Cx {
+            db,
+            project,
+            item,
+            index: item_index(db, project),
+            inventory: inventory_index(db, project.inventory(db)),
+            namespace: file_namespace(db, project, file),
+            source: format!("{}:{}", file.path(db), item_line(db, item)),
+        }
+    }
+
+    /// The metadata of a resource of this item named `name`.
+    pub fn metadata(&self, name: &str, labels: BTreeMap<String, String>) -> ObjectMeta {
+        names::metadata(name, &self.namespace, labels, &self.source)
+    }
+
+    /// The namespace of another item's resources (the item's file namespace), or this item's
+    /// namespace when the name does not resolve (a checker error).
+    pub fn namespace_of(&self, tag: route_lang::db::ItemTag, name: &str) -> String {
+        self.index
+            .get(tag, name)
+            .map(|other| file_namespace(self.db, self.project, other.file(self.db)))
+            .unwrap_or_else(|| self.namespace.clone())
+    }
+}
+
+/// The labels of a selector as a map. A key written twice keeps its first value (the checker
+/// reports the repeat).
+pub(crate) fn selector_labels(selector: &ast::Selector) -> BTreeMap<String, String> {
+    let mut labels = BTreeMap::new();
+    for label in &selector.labels {
+        labels
+            .entry(label.key.value.clone())
+            .or_insert_with(|| label.value.value.clone());
+    }
+    labels
+}
+
+/// A duration as a protobuf `Duration` in JSON: decimal seconds with an `s` suffix (`2s`,
+/// `0.5s`, `5400s`). The CRDs point at that format; Go-style `1h30m` is accepted only by older
+/// parsers.
+pub(crate) fn duration(ms: u64) -> String {
+    let (seconds, millis) = (ms / 1000, ms % 1000);
+    if millis == 0 {
+        format!("{seconds}s")
+    } else {
+        let fraction = format!("{millis:03}");
+        format!("{seconds}.{}s", fraction.trim_end_matches('0'))
+    }
+}
+
+/// A percentage as the CRDs' `number`: `12.5%` (12 500 thousandths) is `12.5`.
+pub(crate) fn percentage(thousandths: u64) -> f64 {
+    // Exact for every percentage the language can write (three decimals, at most 100%).
+    thousandths as f64 / 1000.0
+}
+
+/// A count or number from the source in a `u32` field. The checker bounds every such value;
+/// saturating only keeps a preview of a broken project from failing.
+pub(crate) fn to_u32(value: u64) -> u32 {
+    u32::try_from(value).unwrap_or(u32::MAX)
+}
+
+/// The error diagnostic of a problem found while lowering.
+pub(crate) fn lowering_error<'db>(
+    db: &'db dyn Db,
+    item: Item<'db>,
+    span: ast::Span,
+    code: Code,
+    message: String,
+    help: String,
+) -> Diagnostic {
+    Diagnostic {
+        code,
+        severity: Severity::Error,
+        message,
+        primary: location(db, item, span),
+        labels: Vec::new(),
+        help: Some(help),
+        fix: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{duration, percentage};
+
+    #[test]
+    fn durations_are_protobuf_seconds() {
+        assert_eq!(duration(2000), "2s");
+        assert_eq!(duration(500), "0.5s");
+        assert_eq!(duration(250), "0.25s");
+        assert_eq!(duration(1), "0.001s");
+        assert_eq!(duration(5_400_000), "5400s");
+        assert_eq!(duration(1500), "1.5s");
+    }
+
+    #[test]
+    fn percentages_are_numbers() {
+        assert_eq!(percentage(100_000), 100.0);
+        assert_eq!(percentage(12_500), 12.5);
+        assert_eq!(percentage(125), 0.125);
+    }
+}

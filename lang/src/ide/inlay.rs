@@ -1,0 +1,174 @@
+//! Inlay hints: which clusters a target or a destination resolves to, shown after each
+//! `to destination X` / `to service Y` target and after each `destination NAME {` header
+//! (` → cluster-1, cluster-2`).
+//!
+//! A destination's clusters come from its summary ([`destination_backends`]); a service's from
+//! the inventory (narrowed, for a subset, to the clusters where a workload of the subset
+//! runs). A service target with `@CLUSTER` says its cluster already and gets no hint, nor does
+//! a name that does not resolve (the checker reports it).
+
+use super::classify::{Node, walk};
+use super::{TextRange, item_of, list_some, range_of, slice, touches};
+use crate::check::destination_backends;
+use crate::db::{
+    Db, ItemTag, Project, SourceFile, file_namespace, inventory_index, item_index, parse_file,
+};
+use crate::inventory::InventoryIndex;
+use crate::syntax::ast::{self, Span, Target};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InlayHint {
+    /// Where the hint is shown: right after this byte.
+    pub offset: u32,
+    /// The text shown, with its leading space: ` → cluster-1, cluster-2`.
+    pub label: String,
+}
+
+/// The most clusters one hint names.
+const SHOWN: usize = 4;
+
+/// The hints of the items of `file` that overlap `range`.
+pub fn inlay_hints(
+    db: &dyn Db,
+    project: Project,
+    file: SourceFile,
+    range: TextRange,
+) -> Vec<InlayHint> {
+    let text = file.text(db);
+    let parse = parse_file(db, file);
+    let index = item_index(db, project);
+    let inventory = inventory_index(db, project.inventory(db));
+    let namespace = file_namespace(db, project, file);
+    let mut out = Vec::new();
+    let start = parse.items.partition_point(|p| parse.item_range(p).end < range.start);
+    for parsed in parse.items.get(start..).unwrap_or(&[]) {
+        let item_range = parse.item_range(parsed);
+        if item_range.start > range.end {
+            break;
+        }
+        // Only the statements in the range are visited: the window is in tokens.
+        let first = parse.tokens.partition_point(|t| t.end <= range.start);
+        let last = parse.tokens.partition_point(|t| t.start < range.end);
+        let window = Span::new(
+            u32::try_from(first).unwrap_or(u32::MAX).saturating_sub(parsed.first_token),
+            u32::try_from(last).unwrap_or(u32::MAX).saturating_sub(parsed.first_token),
+        );
+        let window = Span::new(window.start, window.end.max(window.start + 1));
+        walk(&parsed.item, Some(window), &mut |span, node| {
+            let hint = match node {
+                Node::Target(target) => {
+                    let clusters = match target {
+                        Target::Service {
+                            service,
+                            subset,
+                            cluster: None,
+                            ..
+                        } => {
+                            let ns = service.namespace.as_ref().map_or(&namespace, |n| &n.text);
+                            Some(service_clusters(inventory, &service.name.text, ns, subset.as_ref()))
+                        }
+                        Target::Service { .. } => None,
+                        Target::Destination { name, .. } => index
+                            .get(ItemTag::Destination, &name.text)
+                            .map(|item| destination_backends(db, project, item).clusters.clone()),
+                    };
+                    clusters.map(|clusters| (end_before_weight(target), clusters))
+                }
+                Node::ItemName(ItemTag::Destination) => item_of(db, file, parsed).map(|item| {
+                    let clusters = destination_backends(db, project, item).clusters.clone();
+                    // After the header's `{` when there is one, else after the name.
+                    let brace = Span::new(span.end, span.end + 1);
+                    let after = parse
+                        .tokens
+                        .get((parsed.first_token + span.end) as usize)
+                        .filter(|&&t| slice(text, t) == "{")
+                        .map_or(span, |_| brace);
+                    (after, clusters)
+                }),
+                _ => None,
+            };
+            let Some((after, clusters)) = hint else {
+                return;
+            };
+            let at = range_of(parse, parsed, after);
+            if !touches(at, range) || at.end == at.start {
+                return;
+            }
+            let label = if clusters.is_empty() {
+                " → no cluster".to_owned()
+            } else {
+                format!(" → {}", list_some(clusters.iter().map(String::as_str), SHOWN, false))
+            };
+            out.push(InlayHint {
+                offset: at.end,
+                label,
+            });
+        });
+    }
+    out.sort_by_key(|hint| hint.offset);
+    out
+}
+
+/// The clusters that run the service `name.namespace` (only where a workload of `subset` runs,
+/// for a subset), in inventory order.
+fn service_clusters(
+    inventory: &InventoryIndex,
+    name: &str,
+    namespace: &str,
+    subset: Option<&ast::Selector>,
+) -> Vec<String> {
+    inventory
+        .services_named(namespace, name)
+        .iter()
+        .filter_map(|&at| inventory.resolve_service(at))
+        .filter(|entry| {
+            let Some(subset) = subset else {
+                return true;
+            };
+            // The subset's pods: the service's own pods that also carry the subset's labels.
+            let mut labels: Vec<(String, String)> = entry
+                .service
+                .selector
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            labels.extend(
+                subset
+                    .labels
+                    .iter()
+                    .map(|l| (l.key.value.clone(), l.value.value.clone())),
+            );
+            let cluster = [entry.cluster.name.clone()];
+            !inventory
+                .match_workloads(&labels, Some(namespace), Some(&cluster))
+                .is_empty()
+        })
+        .map(|entry| entry.cluster.name.clone())
+        .collect()
+}
+
+/// The part of a target a hint follows: everything but its `weight`.
+fn end_before_weight(target: &Target) -> Span {
+    let span = target.span();
+    let end = match target {
+        Target::Service {
+            service,
+            port,
+            subset,
+            cluster,
+            ..
+        } => [
+            Some(service.span.end),
+            port.as_ref().map(|p| p.span().end),
+            subset.as_ref().map(|s| s.span.end),
+            cluster.as_ref().map(|c| c.span.end),
+        ]
+        .into_iter()
+        .flatten()
+        .max(),
+        Target::Destination { name, port, .. } => {
+            Some(port.as_ref().map_or(name.span.end, |p| p.span().end))
+        }
+    };
+    Span::new(span.start, end.unwrap_or(span.end))
+}
