@@ -43,7 +43,7 @@ impl Format {
 }
 
 /// The resources in output order: by namespace, then kind, then name.
-pub fn sorted(resources: &[Resource]) -> Vec<&Resource> {
+fn sorted(resources: &[Resource]) -> Vec<&Resource> {
     let mut sorted: Vec<&Resource> = resources.iter().collect();
     sorted.sort_by(|a, b| {
         let (a_meta, b_meta) = (a.metadata(), b.metadata());
@@ -115,7 +115,10 @@ pub fn files(resources: &[Resource], format: Format) -> Result<Vec<OutputFile>, 
         // Names are unique per kind and namespace; if the lowering ever broke that, one file
         // would silently replace another.
         if !paths.insert(path.clone()) {
-            return Err(EmitError::new(resource, "another resource has the same file"));
+            return Err(EmitError::new(
+                resource,
+                "another resource has the same file",
+            ));
         }
         let contents = match format {
             Format::Yaml => {
@@ -166,7 +169,9 @@ fn is_kubernetes_name(value: &str) -> bool {
     value.len() <= 253
         && value.starts_with(alphanumeric)
         && value.ends_with(alphanumeric)
-        && value.chars().all(|c| alphanumeric(c) || c == '-' || c == '.')
+        && value
+            .chars()
+            .all(|c| alphanumeric(c) || c == '-' || c == '.')
 }
 
 /// Appends one resource as a YAML document.
@@ -248,7 +253,14 @@ mod tests {
     fn names(resources: &[&Resource]) -> Vec<String> {
         resources
             .iter()
-            .map(|r| format!("{}/{}/{}", r.metadata().namespace.as_deref().unwrap_or("-"), r.kind(), r.metadata().name))
+            .map(|r| {
+                format!(
+                    "{}/{}/{}",
+                    r.metadata().namespace.as_deref().unwrap_or("-"),
+                    r.kind(),
+                    r.metadata().name
+                )
+            })
             .collect()
     }
 
@@ -262,7 +274,12 @@ mod tests {
         ];
         assert_eq!(
             names(&sorted(&resources)),
-            ["a/RouteTable/b", "a/RouteTable/y", "a/VirtualDestination/z", "b/RouteTable/x"]
+            [
+                "a/RouteTable/b",
+                "a/RouteTable/y",
+                "a/VirtualDestination/z",
+                "b/RouteTable/x"
+            ]
         );
     }
 

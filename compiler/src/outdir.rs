@@ -108,7 +108,10 @@ pub fn sync(dir: &Path, files: &[OutputFile]) -> Result<Summary, SyncError> {
         }
     }
 
-    for stale in previous.iter().filter(|path| !current.contains(path.as_str())) {
+    for stale in previous
+        .iter()
+        .filter(|path| !current.contains(path.as_str()))
+    {
         if remove_stale(dir, stale)? {
             summary.removed += 1;
         }
@@ -209,7 +212,15 @@ mod tests {
         for good in ["a.yaml", "bookinfo/routetable-x.yaml", ".hidden/x"] {
             assert!(is_plain_relative(good), "{good}");
         }
-        for bad in ["/etc/passwd", "../x", "a/../../x", "a//b", "./a", "a\\b", ""] {
+        for bad in [
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "./a",
+            "a\\b",
+            "",
+        ] {
             assert!(!is_plain_relative(bad), "{bad}");
         }
     }

@@ -404,6 +404,7 @@ fn read_config(path: &Path) -> Result<Config, LoadError> {
 pub fn default_config() -> Config {
     Config {
         project: config::Project {
+            name: None,
             namespace: DEFAULT_NAMESPACE.to_owned(),
             inventory: Vec::new(),
         },

@@ -287,7 +287,9 @@ fn stale_files_are_removed_and_nothing_else() {
 fn unchanged_files_are_not_rewritten() {
     let project = shop();
     assert_eq!(routec(project.path(), &["build"]).code, 0);
-    let file = project.path().join("generated/bookinfo/routetable-bookinfo.yaml");
+    let file = project
+        .path()
+        .join("generated/bookinfo/routetable-bookinfo.yaml");
     let long_ago = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
     fs::File::options()
         .write(true)
@@ -298,7 +300,9 @@ fn unchanged_files_are_not_rewritten() {
     let run = routec(project.path(), &["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     insta::assert_snapshot!("rebuild", run.stderr);
-    let modified = fs::metadata(&file).and_then(|m| m.modified()).expect("mtime");
+    let modified = fs::metadata(&file)
+        .and_then(|m| m.modified())
+        .expect("mtime");
     assert_eq!(modified, long_ago);
 }
 
@@ -310,7 +314,11 @@ fn a_project_with_errors_writes_nothing() {
     let before = contents(&out);
     append(&project.path().join("bookinfo.route"), BROKEN);
 
-    for args in [&["build"][..], &["build", "-o", "-"], &["build", "--format", "json"]] {
+    for args in [
+        &["build"][..],
+        &["build", "-o", "-"],
+        &["build", "--format", "json"],
+    ] {
         let run = routec(project.path(), args);
         assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
         assert_eq!(run.stdout(), "", "{args:?}");
@@ -326,7 +334,11 @@ fn a_project_with_errors_writes_nothing() {
         .rsplit_once('\n')
         .expect("diagnostics and a summary");
     assert!(diagnostics.contains("[E0203] Error"), "{diagnostics}");
-    assert!(check.stdout().starts_with(diagnostics), "{}", check.stdout());
+    assert!(
+        check.stdout().starts_with(diagnostics),
+        "{}",
+        check.stdout()
+    );
     assert_eq!(last, "error: 1 error (2 files checked); nothing written");
 
     // Nor is a missing output folder created.
@@ -399,7 +411,8 @@ fn an_unwritable_folder_is_one_line() {
     assert_eq!(run.stdout(), "");
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(
-        run.stderr.starts_with(&format!("error: cannot write {target}: ")),
+        run.stderr
+            .starts_with(&format!("error: cannot write {target}: ")),
         "{}",
         run.stderr
     );
@@ -477,7 +490,11 @@ fn builds_are_deterministic() {
         .collect();
     let inventory = InventoryInput::new(
         &db,
-        loaded.project.inventory(&loaded.db).inventory(&loaded.db).clone(),
+        loaded
+            .project
+            .inventory(&loaded.db)
+            .inventory(&loaded.db)
+            .clone(),
     );
     let project_input = Project::new(
         &db,

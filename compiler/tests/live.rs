@@ -763,11 +763,15 @@ fn an_unreachable_cluster_is_one_line_and_nothing_is_applied() {
          server at http://127.0.0.1:1/: Connection refused\nnote: nothing was applied: the \
          cluster is as it was\n"
     );
-    let run = routec(
-        &dir.join("bookinfo"),
-        &kubeconfig,
-        &["diff", "--context", "nope"],
-    );
+    // route.toml's `[cluster] context` names the management cluster; `--context` overrides it.
+    let route_toml = dir.join("bookinfo/route.toml");
+    let text = fs::read_to_string(&route_toml).expect("route.toml");
+    fs::write(
+        &route_toml,
+        format!("{text}\n[cluster]\ncontext = \"nope\"\n"),
+    )
+    .expect("write");
+    let run = routec(&dir.join("bookinfo"), &kubeconfig, &["diff"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("context `nope` is not in")
@@ -775,5 +779,12 @@ fn an_unreachable_cluster_is_one_line_and_nothing_is_applied() {
         "{}",
         run.stderr
     );
+    let run = routec(
+        &dir.join("bookinfo"),
+        &kubeconfig,
+        &["diff", "--context", "mgmt"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("Connection refused"), "{}", run.stderr);
     let _ = fs::remove_dir_all(&dir);
 }

@@ -285,3 +285,49 @@ async fn every_context_is_reported_once_even_when_it_fails() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_command_writes_nothing_when_a_cluster_cannot_be_read() {
+    let dir = std::env::temp_dir().join(format!("routec-snapshot-cli-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("kubeconfig"),
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: \"http://127.0.0.1:1\"}\n\
+         users:\n- name: u\n  user: {token: t}\ncontexts:\n- name: east\n  context: {cluster: c, user: u}\n\
+         current-context: east\n",
+    )
+    .expect("write");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_routec"))
+        .args([
+            "inventory",
+            "snapshot",
+            "--kubeconfig",
+            "kubeconfig",
+            "--context",
+            "east=cluster-1",
+            "-o",
+            "inventory.yaml",
+        ])
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("routec runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with("error: cluster-1 (context east): cannot list ")
+            && lines[0].ends_with(
+                "cannot reach the API server at http://127.0.0.1:1/: Connection refused"
+            ),
+        "{stderr}"
+    );
+    assert_eq!(
+        lines[1],
+        "error: nothing written: 1 of 1 clusters could not be read"
+    );
+    assert!(!dir.join("inventory.yaml").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

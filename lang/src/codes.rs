@@ -101,6 +101,7 @@ codes! {
     UnknownMethod = "E0417", Error, "unknown HTTP method";
     InvalidPath = "E0418", Error, "invalid path";
     DelegateToRoot = "E0419", Error, "delegation to a root table";
+    EmptyTable = "E0420", Error, "route table without routes";
     // Gateways and destinations.
     UnknownProtocol = "E0501", Error, "unknown protocol";
     HttpsWithoutTls = "E0502", Error, "https listener without tls";

@@ -30,6 +30,9 @@ pub struct Config {
 /// `[project]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Project {
+    /// The project's identity on the cluster (`routec apply --prune` deletes only what carries
+    /// it); a DNS-1123 label. Defaults to the project folder's name where one is needed.
+    pub name: Option<String>,
     /// The namespace of generated resources when a file says no `namespace`; a DNS-1123 label.
     pub namespace: String,
     /// The inventory files, in the order written (at least one).
@@ -113,6 +116,20 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
         ));
     }
 
+    let name = match project.name {
+        None => None,
+        Some(name) => {
+            if let Err(why) = check_dns_label(name.get_ref()) {
+                return Err(error_at(
+                    text,
+                    Some(name.span()),
+                    format!("invalid project name `{}`: {why}", name.get_ref()),
+                ));
+            }
+            Some(name.into_inner())
+        }
+    };
+
     let inventory = match project.inventory {
         None => vec![DEFAULT_INVENTORY.to_owned()],
         Some(list) => {
@@ -147,6 +164,7 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
 
     Ok(Config {
         project: Project {
+            name,
             namespace: namespace.into_inner(),
             inventory,
         },
@@ -238,6 +256,7 @@ struct RawConfig {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawProject {
+    name: Option<Spanned<String>>,
     namespace: Spanned<String>,
     inventory: Option<Spanned<FileList>>,
 }
@@ -303,6 +322,7 @@ mod tests {
             config,
             Config {
                 project: Project {
+                    name: Some("bookinfo".into()),
                     namespace: "bookinfo".into(),
                     inventory: vec!["inventory.yaml".into()],
                 },
@@ -343,7 +363,7 @@ context = \"mgmt\"
         assert_eq!((e.line, e.column), (3, 1));
         assert_eq!(
             e.message,
-            "unknown field `inventroy`, expected `namespace` or `inventory` \
+            "unknown field `inventroy`, expected one of `name`, `namespace`, `inventory` \
              (did you mean `inventory`?)"
         );
         assert!(

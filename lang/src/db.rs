@@ -60,7 +60,10 @@ impl ExecutionLog {
 
     /// Everything executed since the last call.
     pub fn take(&self) -> Vec<String> {
-        self.0.lock().map(|mut e| std::mem::take(&mut *e)).unwrap_or_default()
+        self.0
+            .lock()
+            .map(|mut e| std::mem::take(&mut *e))
+            .unwrap_or_default()
     }
 }
 
@@ -186,10 +189,13 @@ fn item_identity(item: &ast::Item) -> Option<(ItemTag, String)> {
 /// The namespace a file's `namespace` statement sets, if it has one.
 #[salsa::tracked(returns(ref))]
 pub fn file_namespace_decl(db: &dyn Db, file: SourceFile) -> Option<String> {
-    parse_file(db, file).items.iter().find_map(|parsed| match &parsed.item.kind {
-        ast::ItemKind::Namespace(name) => Some(name.text.clone()),
-        _ => None,
-    })
+    parse_file(db, file)
+        .items
+        .iter()
+        .find_map(|parsed| match &parsed.item.kind {
+            ast::ItemKind::Namespace(name) => Some(name.text.clone()),
+            _ => None,
+        })
 }
 
 /// The namespace of the resources generated from a file.
@@ -317,7 +323,10 @@ fn place<'db>(db: &'db dyn Db, item: Item<'db>, diagnostic: &ItemDiagnostic<'db>
 /// The byte location of a span of an item.
 pub fn location<'db>(db: &'db dyn Db, item: Item<'db>, span: ast::Span) -> Location {
     let file = item.file(db);
-    Location { file, range: parse_file(db, file).range(item.first_token(db), span) }
+    Location {
+        file,
+        range: parse_file(db, file).range(item.first_token(db), span),
+    }
 }
 
 /// Where an item's name is written: what "defined here" labels point at.
@@ -328,13 +337,19 @@ pub fn name_location<'db>(db: &'db dyn Db, item: Item<'db>) -> Location {
 /// An item's name as written (a test's name is its string).
 pub fn name_of(item: &ast::Item) -> ast::Name {
     match &item.kind {
-        ast::ItemKind::Test(t) => ast::Name { text: t.name.value.clone(), span: t.name.span },
+        ast::ItemKind::Test(t) => ast::Name {
+            text: t.name.value.clone(),
+            span: t.name.span,
+        },
         ast::ItemKind::Gateway(ast::Gateway { name, .. })
         | ast::ItemKind::Destination(ast::Destination { name, .. })
         | ast::ItemKind::Policy(ast::Policy { name, .. })
         | ast::ItemKind::Routes(ast::RouteTable { name, .. })
         | ast::ItemKind::Namespace(name) => name.clone(),
-        ast::ItemKind::Error => ast::Name { text: String::new(), span: item.span },
+        ast::ItemKind::Error => ast::Name {
+            text: String::new(),
+            span: item.span,
+        },
     }
 }
 

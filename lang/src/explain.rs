@@ -1541,6 +1541,24 @@ routes api-users {
 }
 "#,
         ),
+        Code::EmptyTable => (
+            "A route table has no `route`. The mesh rejects a RouteTable without routes, so \
+             add the routes the table is for, or delete the table.",
+            r#"routes bookinfo {
+  hosts "bookinfo.example.com"
+  expose on gateway ingress
+}
+"#,
+            r#"routes bookinfo {
+  hosts "bookinfo.example.com"
+  expose on gateway ingress
+  route reviews {
+    match path prefix "/reviews"
+    to destination reviews
+  }
+}
+"#,
+        ),
 
         // Gateways and destinations.
         Code::UnknownProtocol => (

@@ -66,7 +66,16 @@ impl<'a> Formatter<'a> {
                 mark(span, Break::Statement);
             }
         }
-        Formatter { text, parse, breaks, statement_end, out: String::new(), depth: 0, continuation: false, after_comment: false }
+        Formatter {
+            text,
+            parse,
+            breaks,
+            statement_end,
+            out: String::new(),
+            depth: 0,
+            continuation: false,
+            after_comment: false,
+        }
     }
 
     fn token_text(&self, index: usize) -> &'a str {
@@ -155,7 +164,11 @@ impl<'a> Formatter<'a> {
     /// The first comment of a block above an item is separated from the previous item by a
     /// blank line, like the item itself.
     fn comment(&mut self, range: TextRange, trailing: bool, above_item: bool) {
-        let text = self.text.get(range.start as usize..range.end as usize).unwrap_or("#").trim_end();
+        let text = self
+            .text
+            .get(range.start as usize..range.end as usize)
+            .unwrap_or("#")
+            .trim_end();
         if trailing && !self.at_line_start() {
             self.out.push(' ');
             self.out.push_str(text);
@@ -218,13 +231,18 @@ impl<'a> Formatter<'a> {
 
     /// Whether the source has an empty line between the previous token and this one.
     fn blank_line_before(&self, index: usize) -> bool {
-        self.parse.tokens.get(index).is_some_and(|r| self.blank_line_before_offset(r.start))
+        self.parse
+            .tokens
+            .get(index)
+            .is_some_and(|r| self.blank_line_before_offset(r.start))
     }
 
     fn blank_line_before_offset(&self, offset: u32) -> bool {
         let before = self.text.get(..offset as usize).unwrap_or("");
         let gap_start = before.trim_end_matches([' ', '\t', '\r', '\n']).len();
-        before.get(gap_start..).is_some_and(|gap| gap.matches('\n').count() >= 2)
+        before
+            .get(gap_start..)
+            .is_some_and(|gap| gap.matches('\n').count() >= 2)
     }
 
     /// The width of a statement written on one line.

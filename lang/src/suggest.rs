@@ -4,7 +4,10 @@
 ///
 /// Jaro-Winkler favours shared prefixes, which is how names in one mesh tend to differ
 /// (`reviews` / `reviews-v2`); the threshold keeps unrelated names out of the help line.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     const THRESHOLD: f64 = 0.8;
     candidates
         .into_iter()
@@ -21,8 +24,14 @@ mod tests {
 
     #[test]
     fn suggests_the_closest_name() {
-        assert_eq!(did_you_mean("reveiws", ["ratings", "reviews", "details"]), Some("reviews"));
-        assert_eq!(did_you_mean("clster-1", ["cluster-1", "cluster-2"]), Some("cluster-1"));
+        assert_eq!(
+            did_you_mean("reveiws", ["ratings", "reviews", "details"]),
+            Some("reviews")
+        );
+        assert_eq!(
+            did_you_mean("clster-1", ["cluster-1", "cluster-2"]),
+            Some("cluster-1")
+        );
     }
 
     #[test]

@@ -15,11 +15,19 @@ fn check_cases() {
         .filter(|path| path.is_dir())
         .collect();
     cases.sort();
-    assert!(!cases.is_empty(), "no check cases found in {}", root.display());
+    assert!(
+        !cases.is_empty(),
+        "no check cases found in {}",
+        root.display()
+    );
     // Every case runs even when an earlier one fails, so one run shows every difference.
     let mut failed = Vec::new();
     for case in cases {
-        let name = case.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = case
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         let outcome = std::panic::catch_unwind(|| {
             let project = support::TestProject::load(&case, &root.join("inventory.yaml"));
             let rendered = project.render_diagnostics();
@@ -36,5 +44,8 @@ fn check_cases() {
             failed.push(name);
         }
     }
-    assert!(failed.is_empty(), "check cases that differ from their snapshots: {failed:?}");
+    assert!(
+        failed.is_empty(),
+        "check cases that differ from their snapshots: {failed:?}"
+    );
 }

@@ -9,7 +9,9 @@ use route_lang::fmt::format_source;
 use route_lang::syntax::parse;
 
 fn route_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -32,25 +34,64 @@ fn all_route_files() -> Vec<PathBuf> {
 #[test]
 fn formatting_preserves_meaning_and_is_idempotent() {
     let files = all_route_files();
-    assert!(files.len() > 10, "expected the examples and test data, found {files:?}");
+    assert!(
+        files.len() > 10,
+        "expected the examples and test data, found {files:?}"
+    );
     let mut formatted_count = 0;
     for path in files {
         let text = std::fs::read_to_string(&path).expect("readable");
         let original = parse(&text);
         let Some(formatted) = format_source(&text) else {
-            assert!(!original.errors.is_empty(), "{}: refused without syntax errors", path.display());
+            assert!(
+                !original.errors.is_empty(),
+                "{}: refused without syntax errors",
+                path.display()
+            );
             continue;
         };
         formatted_count += 1;
         let reparsed = parse(&formatted);
-        assert!(reparsed.errors.is_empty(), "{}: formatting introduced errors: {:?}\n{formatted}", path.display(), reparsed.errors);
-        let items = |p: &route_lang::syntax::Parse| p.items.iter().map(|i| (i.item.clone(), i.doc.clone())).collect::<Vec<_>>();
-        assert_eq!(items(&original), items(&reparsed), "{}: meaning changed\n{formatted}", path.display());
-        let comments = |p: &route_lang::syntax::Parse, t: &str| {
-            p.comments.iter().map(|c| t[c.range.start as usize..c.range.end as usize].trim_end().to_owned()).collect::<Vec<_>>()
+        assert!(
+            reparsed.errors.is_empty(),
+            "{}: formatting introduced errors: {:?}\n{formatted}",
+            path.display(),
+            reparsed.errors
+        );
+        let items = |p: &route_lang::syntax::Parse| {
+            p.items
+                .iter()
+                .map(|i| (i.item.clone(), i.doc.clone()))
+                .collect::<Vec<_>>()
         };
-        assert_eq!(comments(&original, &text), comments(&reparsed, &formatted), "{}: comments lost or reordered", path.display());
-        assert_eq!(format_source(&formatted).as_deref(), Some(formatted.as_str()), "{}: not idempotent", path.display());
+        assert_eq!(
+            items(&original),
+            items(&reparsed),
+            "{}: meaning changed\n{formatted}",
+            path.display()
+        );
+        let comments = |p: &route_lang::syntax::Parse, t: &str| {
+            p.comments
+                .iter()
+                .map(|c| {
+                    t[c.range.start as usize..c.range.end as usize]
+                        .trim_end()
+                        .to_owned()
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            comments(&original, &text),
+            comments(&reparsed, &formatted),
+            "{}: comments lost or reordered",
+            path.display()
+        );
+        assert_eq!(
+            format_source(&formatted).as_deref(),
+            Some(formatted.as_str()),
+            "{}: not idempotent",
+            path.display()
+        );
     }
     assert!(formatted_count > 5);
 }

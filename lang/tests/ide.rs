@@ -73,7 +73,11 @@ fn fixtures() {
     insta::glob!("data/ide/*.fixture", |path| {
         let text = std::fs::read_to_string(path).expect("fixture readable");
         let fixture = parse_fixture(&text);
-        assert!(!fixture.requests.is_empty(), "{}: no `#!` request", path.display());
+        assert!(
+            !fixture.requests.is_empty(),
+            "{}: no `#!` request",
+            path.display()
+        );
         let (project, files) = load(&fixture);
         let mut out = String::new();
         for request in &fixture.requests {
@@ -87,7 +91,6 @@ fn fixtures() {
             snapshot_path => "snapshots/ide",
             prepend_module_to_snapshot => false,
             omit_expression => true,
-            description => text.as_str(),
         }, {
             insta::assert_snapshot!(out);
         });
@@ -179,7 +182,10 @@ fn run(p: &TestProject, files: &[SourceFile], fixture: &Fixture, request: &str) 
             for fold in ide::folding_ranges(db, file) {
                 let (l1, _) = line_col(text, fold.range.start as usize);
                 let (l2, _) = line_col(text, fold.range.end as usize);
-                let first = text[fold.range.start as usize..].lines().next().unwrap_or("");
+                let first = text[fold.range.start as usize..]
+                    .lines()
+                    .next()
+                    .unwrap_or("");
                 out.push_str(&format!("{:?} {l1}-{l2}: {first}\n", fold.kind));
             }
             out
@@ -245,7 +251,13 @@ fn show(p: &TestProject, file: SourceFile, range: TextRange) -> String {
     format!("{} {snippet:?}", p.position(&location))
 }
 
-fn render_symbol(p: &TestProject, file: SourceFile, symbol: &Symbol, depth: usize, out: &mut String) {
+fn render_symbol(
+    p: &TestProject,
+    file: SourceFile,
+    symbol: &Symbol,
+    depth: usize,
+    out: &mut String,
+) {
     let detail = symbol
         .detail
         .as_ref()
@@ -268,7 +280,11 @@ fn render_symbol(p: &TestProject, file: SourceFile, symbol: &Symbol, depth: usiz
 }
 
 /// Applies edits and shows every changed file in full.
-fn apply(p: &TestProject, files: &[SourceFile], edits: &[(SourceFile, TextRange, String)]) -> String {
+fn apply(
+    p: &TestProject,
+    files: &[SourceFile],
+    edits: &[(SourceFile, TextRange, String)],
+) -> String {
     let mut out = String::new();
     for &file in files {
         let mut mine: Vec<&(SourceFile, TextRange, String)> =
@@ -289,6 +305,127 @@ fn apply(p: &TestProject, files: &[SourceFile], edits: &[(SourceFile, TextRange,
     out
 }
 
+/// Words, symbols and non-ASCII text, to build broken inputs for the properties below.
+const VOCABULARY: &[&str] = &[
+    "gateway",
+    "destination",
+    "policy",
+    "routes",
+    "route",
+    "test",
+    "namespace",
+    "cluster",
+    "workload",
+    "listen",
+    "host",
+    "port",
+    "select",
+    "clusters",
+    "apply",
+    "hosts",
+    "expose",
+    "on",
+    "to",
+    "mesh",
+    "workloads",
+    "match",
+    "delegate",
+    "path",
+    "prefix",
+    "header",
+    "method",
+    "and",
+    "service",
+    "in",
+    "weight",
+    "expect",
+    "request",
+    "via",
+    "retry",
+    "attempts",
+    "mirror",
+    "failover",
+    "from",
+    "allow",
+    "service-account",
+    "reviews",
+    "bookinfo",
+    "app",
+    "cluster-1",
+    "ingress",
+    "chaos",
+    "GET",
+    "{",
+    "}",
+    "(",
+    ")",
+    ",",
+    ".",
+    ":",
+    "=",
+    "->",
+    "@",
+    "9080",
+    "10s",
+    "5xx",
+    "\"reviews\"",
+    "\"open",
+    "é",
+    "«x»",
+    "#c\n",
+    "##d\n",
+    "\n",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Broken text: no feature panics at any offset.
+    #[test]
+    fn broken_text_is_safe(words in proptest::collection::vec(0..VOCABULARY.len(), 0..60)) {
+        let text: String = words.iter().map(|&w| format!("{} ", VOCABULARY[w])).collect();
+        let fixture = Fixture {
+            requests: Vec::new(),
+            files: vec![("main.route".to_owned(), text.clone())],
+            markers: None,
+        };
+        let (p, files) = load(&fixture);
+        every_feature(&p, files[0]);
+    }
+}
+
+/// Runs every feature at every byte offset of `file` (and a little past its end).
+fn every_feature(p: &TestProject, file: SourceFile) {
+    let db = &p.db;
+    let len = u32::try_from(file.text(db).len()).expect("small");
+    for offset in 0..len + 3 {
+        ide::completions(db, p.project, file, offset);
+        ide::hover(db, p.project, file, offset);
+        ide::definition(db, p.project, file, offset);
+        ide::references(db, p.project, file, offset, true);
+        let _ = ide::prepare_rename(db, p.project, file, offset);
+        let _ = ide::rename(db, p.project, file, offset, "renamed");
+        let range = TextRange::new(offset / 2, offset);
+        ide::code_actions(db, p.project, file, range);
+        ide::inlay_hints(db, p.project, file, range);
+    }
+    let tokens = ide::semantic_tokens(db, file);
+    assert!(
+        tokens
+            .windows(2)
+            .all(|w| w[0].range.end <= w[1].range.start),
+        "semantic tokens overlap or are out of order"
+    );
+    let folds = ide::folding_ranges(db, file);
+    assert!(
+        folds
+            .windows(2)
+            .all(|w| w[0].range.start <= w[1].range.start)
+    );
+    ide::document_symbols(db, file);
+    ide::workspace_symbols(db, p.project, "r");
+}
+
 /// Every feature at every byte offset (and a little past the end) of every fixture, and over
 /// ranges ending everywhere: none may panic, and tokens and folds come out ordered.
 #[test]
@@ -303,30 +440,8 @@ fn every_offset_is_safe() {
     for path in paths {
         let fixture = parse_fixture(&std::fs::read_to_string(&path).expect("readable"));
         let (p, files) = load(&fixture);
-        let db = &p.db;
         for &file in &files {
-            let len = u32::try_from(file.text(db).len()).expect("small");
-            for offset in 0..len + 3 {
-                ide::completions(db, p.project, file, offset);
-                ide::hover(db, p.project, file, offset);
-                ide::definition(db, p.project, file, offset);
-                ide::references(db, p.project, file, offset, true);
-                let _ = ide::prepare_rename(db, p.project, file, offset);
-                let _ = ide::rename(db, p.project, file, offset, "renamed");
-                let range = TextRange::new(offset / 2, offset);
-                ide::code_actions(db, p.project, file, range);
-                ide::inlay_hints(db, p.project, file, range);
-            }
-            let tokens = ide::semantic_tokens(db, file);
-            assert!(
-                tokens.windows(2).all(|w| w[0].range.end <= w[1].range.start),
-                "{}: semantic tokens overlap or are out of order",
-                path.display()
-            );
-            let folds = ide::folding_ranges(db, file);
-            assert!(folds.windows(2).all(|w| w[0].range.start <= w[1].range.start));
-            ide::document_symbols(db, file);
+            every_feature(&p, file);
         }
-        ide::workspace_symbols(db, p.project, "");
     }
 }

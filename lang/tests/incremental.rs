@@ -47,14 +47,29 @@ fn fixture() -> Fixture {
     let inventory = InventoryInput::new(&db, inventory);
     let project = Project::new(&db, vec![file], config, inventory);
     let diagnostics = project_diagnostics(&db, project);
-    assert!(diagnostics.is_empty(), "the fixture must be clean: {diagnostics:#?}");
+    assert!(
+        diagnostics.is_empty(),
+        "the fixture must be clean: {diagnostics:#?}"
+    );
     let executed = log.take();
-    assert_eq!(count(&executed, "check_item"), 50, "first run checks every item");
-    Fixture { db, log, file, project }
+    assert_eq!(
+        count(&executed, "check_item"),
+        50,
+        "first run checks every item"
+    );
+    Fixture {
+        db,
+        log,
+        file,
+        project,
+    }
 }
 
 fn count(executed: &[String], query: &str) -> usize {
-    executed.iter().filter(|e| e.starts_with(&format!("{query}("))).count()
+    executed
+        .iter()
+        .filter(|e| e.starts_with(&format!("{query}(")))
+        .count()
 }
 
 fn edit(fx: &mut Fixture, from: &str, to: &str) {
@@ -70,10 +85,18 @@ fn editing_one_route_rechecks_only_its_table() {
     assert!(diagnostics.is_empty());
     let executed = fx.log.take();
     assert_eq!(count(&executed, "parse_file"), 1, "{executed:#?}");
-    assert_eq!(count(&executed, "check_item"), 1, "only table-17 is re-checked: {executed:#?}");
+    assert_eq!(
+        count(&executed, "check_item"),
+        1,
+        "only table-17 is re-checked: {executed:#?}"
+    );
 
     // The re-checked item is the edited one: a mistake there is reported there.
-    edit(&mut fx, "to service reviews:9080\n  }\n}\n\nroutes table-18", "to service reveiws:9080\n  }\n}\n\nroutes table-18");
+    edit(
+        &mut fx,
+        "to service reviews:9080\n  }\n}\n\nroutes table-18",
+        "to service reveiws:9080\n  }\n}\n\nroutes table-18",
+    );
     let diagnostics = project_diagnostics(&fx.db, fx.project);
     let executed = fx.log.take();
     assert_eq!(count(&executed, "check_item"), 1, "{executed:#?}");
@@ -89,24 +112,54 @@ fn editing_one_route_rechecks_only_its_table() {
 #[test]
 fn whitespace_and_comment_edits_recheck_nothing() {
     let mut fx = fixture();
-    edit(&mut fx, "  route main {\n    match path prefix \"/t3\"", "\n\n  # a comment\n  route   main {\n\n    match path   prefix \"/t3\"   ");
-    edit(&mut fx, "gateway ingress {", "## The ingress.\n\n\ngateway ingress {");
+    edit(
+        &mut fx,
+        "  route main {\n    match path prefix \"/t3\"",
+        "\n\n  # a comment\n  route   main {\n\n    match path   prefix \"/t3\"   ",
+    );
+    edit(
+        &mut fx,
+        "gateway ingress {",
+        "## The ingress.\n\n\ngateway ingress {",
+    );
     let diagnostics = project_diagnostics(&fx.db, fx.project);
     assert!(diagnostics.is_empty());
     let executed = fx.log.take();
     assert_eq!(count(&executed, "parse_file"), 1, "{executed:#?}");
-    for query in ["check_item", "table_summary", "policy_kind", "gateway_clusters", "destination_backends", "item_index", "project_checks"] {
-        assert_eq!(count(&executed, query), 0, "{query} must not re-run: {executed:#?}");
+    for query in [
+        "check_item",
+        "table_summary",
+        "policy_kind",
+        "gateway_clusters",
+        "destination_backends",
+        "item_index",
+        "project_checks",
+    ] {
+        assert_eq!(
+            count(&executed, query),
+            0,
+            "{query} must not re-run: {executed:#?}"
+        );
     }
 }
 
 #[test]
 fn editing_the_inventory_rechecks_items_but_not_parses() {
     let mut fx = fixture();
-    let inventory = parse_inventory("inventory.yaml", &INVENTORY.replace("name: reviews\n", "name: reviews-v9\n")).expect("inventory");
-    fx.project.inventory(&fx.db).set_inventory(&mut fx.db).to(inventory);
+    let inventory = parse_inventory(
+        "inventory.yaml",
+        &INVENTORY.replace("name: reviews\n", "name: reviews-v9\n"),
+    )
+    .expect("inventory");
+    fx.project
+        .inventory(&fx.db)
+        .set_inventory(&mut fx.db)
+        .to(inventory);
     let diagnostics = project_diagnostics(&fx.db, fx.project);
     let executed = fx.log.take();
     assert_eq!(count(&executed, "parse_file"), 0, "{executed:#?}");
-    assert!(diagnostics.iter().any(|d| d.code.as_str() == "E0203"), "{diagnostics:#?}");
+    assert!(
+        diagnostics.iter().any(|d| d.code.as_str() == "E0203"),
+        "{diagnostics:#?}"
+    );
 }

@@ -142,7 +142,7 @@ pub(super) fn compile(
     };
 
     let config = loaded.project.config(&loaded.db);
-    let project = match cluster::project_identity(&loaded.root) {
+    let project = match cluster::project_identity(config.project.name.as_deref(), &loaded.root) {
         Ok(project) => project,
         Err(error) => {
             console.error(error)?;
@@ -225,7 +225,7 @@ pub fn run(args: &ApplyArgs, console: &mut Console) -> io::Result<Exit> {
         }
         match result {
             Ok((report, context)) => {
-                writeln!(console.out, "{}{dry}", summary(&report, &context))?;
+                writeln!(console.out, "{}", summary(&report, &context, args.dry_run))?;
             }
             Err((message, report)) => {
                 console.error(message)?;
@@ -237,15 +237,21 @@ pub fn run(args: &ApplyArgs, console: &mut Console) -> io::Result<Exit> {
     Ok(Exit::Success)
 }
 
-/// `applied 14 resources to context \`mgmt\`: 3 created, 1 configured, 10 unchanged; 1 pruned`
-fn summary(report: &Report, context: &str) -> String {
+/// The last line: "applied 14 resources to context `mgmt`: 3 created, 1 configured, 10
+/// unchanged; 1 pruned", or "server dry run of 14 resources against context ...".
+fn summary(report: &Report, context: &str, dry_run: bool) -> String {
     let count = |wanted: Outcome| report.applied.iter().filter(|(_, o)| *o == wanted).count();
     let resources = match report.applied.len() {
         1 => "1 resource".to_owned(),
         n => format!("{n} resources"),
     };
+    let what = if dry_run {
+        format!("server dry run of {resources} against")
+    } else {
+        format!("applied {resources} to")
+    };
     let mut text = format!(
-        "applied {resources} to context `{context}`: {} created, {} configured, {} unchanged",
+        "{what} context `{context}`: {} created, {} configured, {} unchanged",
         count(Outcome::Created),
         count(Outcome::Configured),
         count(Outcome::Unchanged)
@@ -290,8 +296,11 @@ mod tests {
             pruned: vec![id("old")],
         };
         assert_eq!(
-            summary(&report, "mgmt"),
+            summary(&report, "mgmt", false),
             "applied 2 resources to context `mgmt`: 1 created, 0 configured, 1 unchanged; 1 pruned"
+        );
+        assert!(
+            summary(&report, "mgmt", true).starts_with("server dry run of 2 resources against")
         );
         assert_eq!(
             before_failure(&report, false),

@@ -54,7 +54,7 @@ pub fn run(args: &DiffArgs, console: &mut Console) -> io::Result<Exit> {
         for change in &changes {
             console.out.write_all(change.diff.as_bytes())?;
         }
-        let count = |kind: ChangeKind| changes.iter().filter(|c| c.outcome == kind).count();
+        let count = |kind: ChangeKind| changes.iter().filter(|c| c.kind == kind).count();
         let line = if changes.is_empty() {
             format!("context `{context}`: no changes")
         } else {

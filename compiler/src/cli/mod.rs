@@ -44,8 +44,10 @@ pub enum Command {
                             --deny-warnings), 2 input that could not be read.")]
     Check(check::CheckArgs),
     /// Compile a project into Gloo Mesh resources: one file per resource, or one stream.
-    #[command(after_help = "Exit status: 0 built, 1 errors (nothing is written), 2 input that \
-                            could not be read or output that could not be written.")]
+    #[command(
+        after_help = "Exit status: 0 built, 1 errors (nothing is written), 2 input \
+                            that could not be read or output that could not be written."
+    )]
     Build(build::BuildArgs),
     /// Format `.route` files in the canonical layout.
     #[command(
@@ -58,13 +60,17 @@ pub enum Command {
     /// Write the inventory from Kubernetes manifests or live clusters.
     Inventory(inventory::InventoryArgs),
     /// Compile a project and server-side apply it to the management cluster.
-    #[command(after_help = "Exit status: 0 applied, 1 errors in the program (nothing is \
-                            applied), 2 input that could not be read or a failure on the \
-                            cluster (the output says what was applied before it).")]
+    #[command(
+        after_help = "Exit status: 0 applied, 1 errors in the program (nothing is applied), 2 \
+                      input that could not be read or a failure on the cluster (the output \
+                      says what was applied before it)."
+    )]
     Apply(apply::ApplyArgs),
     /// Show what `apply` would change, as a unified diff per resource.
-    #[command(after_help = "Exit status: 0 no changes, 1 changes, 2 errors in the program, \
-                            input that could not be read, or a failure on the cluster.")]
+    #[command(
+        after_help = "Exit status: 0 no changes, 1 changes, 2 errors in the program, input \
+                      that could not be read, or a failure on the cluster."
+    )]
     Diff(diff::DiffArgs),
 }
 

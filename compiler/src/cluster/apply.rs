@@ -368,16 +368,15 @@ pub async fn apply(
         let outcome = if options.dry_run {
             predicted
         } else {
-            // Unchanged objects are applied too: the apply is what records routec as the
-            // owner of their fields, and it is a no-op for the server otherwise.
-            let live = session.live(object, resource).await;
-            let applied = match live {
-                Ok(live) => session
-                    .server_apply(object, resource, false)
-                    .await
-                    .map(|result| outcome(live.as_ref(), &result)),
-                Err(e) => Err(e),
-            };
+            // Read again: the cluster may have changed since the check. Unchanged objects are
+            // applied too: that is what records routec as the owner of their fields, and it
+            // changes nothing else.
+            let applied = async {
+                let live = session.live(object, resource).await?;
+                let result = session.server_apply(object, resource, false).await?;
+                Ok::<_, String>(outcome(live.as_ref(), &result))
+            }
+            .await;
             match applied {
                 Ok(outcome) => outcome,
                 Err(message) => return Err(Failure { message, report }),
@@ -401,7 +400,7 @@ pub async fn apply(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     pub id: ObjectId,
-    pub outcome: ChangeKind,
+    pub kind: ChangeKind,
     /// A unified diff from the live object to the object after the apply, both as YAML and
     /// without the fields the server maintains.
     pub diff: String,
@@ -436,7 +435,7 @@ pub async fn diff(
         if before.as_ref() != Some(&after) {
             changes.push(Change {
                 id: object.id.clone(),
-                outcome: if before.is_some() {
+                kind: if before.is_some() {
                     ChangeKind::Update
                 } else {
                     ChangeKind::Create
@@ -452,7 +451,7 @@ pub async fn diff(
                 changes.push(Change {
                     diff: unified_diff(&id, Some(&comparable(&live)), None),
                     id,
-                    outcome: ChangeKind::Delete,
+                    kind: ChangeKind::Delete,
                 });
             }
         }
@@ -471,6 +470,7 @@ const SERVER_FIELDS: &[&str] = &[
 
 /// An object as JSON without the server-maintained metadata, for comparison and diffs.
 fn comparable(object: &DynamicObject) -> Value {
+    // A DynamicObject is JSON already (it was read from JSON); serializing it cannot fail.
     let mut value = serde_json::to_value(object).unwrap_or(Value::Null);
     if let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut) {
         for field in SERVER_FIELDS {
@@ -642,6 +642,11 @@ impl<'a> Session<'a> {
             .map_err(|e| {
                 let why = match &e {
                     kube::Error::Api(status) if status.code == 409 => conflict_message(status),
+                    kube::Error::Api(status) if is_missing_namespace(status) => format!(
+                        "its namespace `{}` does not exist in the cluster: create it first \
+                         (kubectl create namespace {})",
+                        object.id.namespace, object.id.namespace
+                    ),
                     _ => describe(&e, self.server),
                 };
                 format!("{}: {why}", object.id)
@@ -749,6 +754,16 @@ fn check_ownership(live: &DynamicObject, project: &str) -> Result<(), String> {
              label (applied by another tool?); {refuse}"
         )),
     }
+}
+
+/// A 404 on an apply means the namespace is missing (the object itself may be absent: apply
+/// creates it).
+fn is_missing_namespace(status: &Status) -> bool {
+    status.code == 404
+        && status
+            .details
+            .as_ref()
+            .is_some_and(|details| details.kind == "namespaces")
 }
 
 /// A 409 from a server-side apply: which fields are owned by which other managers.
@@ -947,6 +962,24 @@ mod tests {
              .spec.weight, .spec.hosts owned by field manager \"other-tool\"; nothing was \
              changed (rerun with --force-conflicts to take them over)"
         );
+    }
+
+    #[test]
+    fn a_missing_namespace_is_recognised() {
+        let status = |kind: &str| {
+            Status::failure("namespaces \"bookinfo\" not found", "NotFound")
+                .with_code(404)
+                .with_details(StatusDetails {
+                    name: "bookinfo".to_owned(),
+                    group: String::new(),
+                    kind: kind.to_owned(),
+                    uid: String::new(),
+                    causes: Vec::new(),
+                    retry_after_seconds: 0,
+                })
+        };
+        assert!(is_missing_namespace(&status("namespaces")));
+        assert!(!is_missing_namespace(&status("routetables")));
     }
 
     fn live(labels: &[(&str, &str)]) -> DynamicObject {

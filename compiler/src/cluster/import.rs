@@ -165,15 +165,13 @@ pub fn import(files: &[ManifestFile], options: &ImportOptions) -> Result<Importe
         default_namespace: &options.namespace,
     };
     for file in files {
-        let documents = parse_documents(file)?;
-        for document in &documents {
-            let line = saturate(document.referenced.line());
+        for (line, document) in parse_documents(file)? {
             let origin = Origin {
                 file: &file.name,
                 line,
             };
             importer
-                .document(&document.value, &origin)
+                .document(&document, &origin)
                 .map_err(|message| ImportError {
                     file: file.name.clone(),
                     position: (line > 0).then_some((line, 1)),
@@ -191,32 +189,52 @@ pub fn import(files: &[ManifestFile], options: &ImportOptions) -> Result<Importe
     })
 }
 
-fn parse_documents(file: &ManifestFile) -> Result<Vec<serde_saphyr::Spanned<Value>>, ImportError> {
+/// The documents of a manifest file, each with the line it starts on. A `.json` file is read
+/// as JSON (one document): JSON with tab indentation, common in tool configuration that sits
+/// beside manifests, is not valid YAML.
+fn parse_documents(file: &ManifestFile) -> Result<Vec<(u32, Value)>, ImportError> {
+    if file.name.ends_with(".json") {
+        return match serde_json::from_str::<Value>(&file.text) {
+            Ok(document) => Ok(vec![(1, document)]),
+            Err(err) => Err(ImportError {
+                file: file.name.clone(),
+                position: Some((saturate(err.line() as u64), saturate(err.column() as u64))),
+                message: format!("invalid JSON: {}", strip_location(&err.to_string())),
+            }),
+        };
+    }
     // Snippets would repeat the file in the message; one line with the position is the format
     // of every other routec error.
     let options = serde_saphyr::options! { with_snippet: false };
-    serde_saphyr::from_multiple_with_options(&file.text, options).map_err(|err| {
-        use serde_saphyr::MessageFormatter as _;
-        let position = err
-            .location()
-            .map(|loc| (saturate(loc.line()), saturate(loc.column())))
-            .filter(|(line, _)| *line > 0);
-        let message = serde_saphyr::DefaultMessageFormatter
-            .format_message(&err)
-            .into_owned();
-        ImportError {
-            file: file.name.clone(),
-            position,
-            message: format!("invalid YAML: {}", strip_location(&message)),
-        }
-    })
+    serde_saphyr::from_multiple_with_options::<serde_saphyr::Spanned<Value>>(&file.text, options)
+        .map(|documents| {
+            documents
+                .into_iter()
+                .map(|document| (saturate(document.referenced.line()), document.value))
+                .collect()
+        })
+        .map_err(|err| {
+            use serde_saphyr::MessageFormatter as _;
+            let position = err
+                .location()
+                .map(|loc| (saturate(loc.line()), saturate(loc.column())))
+                .filter(|(line, _)| *line > 0);
+            let message = serde_saphyr::DefaultMessageFormatter
+                .format_message(&err)
+                .into_owned();
+            ImportError {
+                file: file.name.clone(),
+                position,
+                message: format!("invalid YAML: {}", strip_location(&message)),
+            }
+        })
 }
 
-/// serde-saphyr ends some messages with " at line L, column C", which the error repeats in
-/// front.
+/// serde-saphyr ends some messages with " at line L, column C" and serde_json with " at line
+/// L column C", which the error already says in front.
 fn strip_location(message: &str) -> &str {
     match message.rfind(" at line ") {
-        Some(at) if message[at..].contains(", column ") => &message[..at],
+        Some(at) if message[at..].contains(" column ") => &message[..at],
         _ => message,
     }
 }
@@ -730,6 +748,29 @@ items:
                 "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {ports: [{port: 1, name: a}, {port: 2, name: a}]}}\n"
             ),
             "m.yaml:1:1: items[0]: Service `s`: two ports are named `a`"
+        );
+    }
+
+    #[test]
+    fn json_files_are_read_as_json() {
+        let json = |text: &str| {
+            import(
+                &[ManifestFile {
+                    name: "svc.json".to_owned(),
+                    text: text.to_owned(),
+                }],
+                &options(),
+            )
+        };
+        let imported = json(
+            "{\n\t\"apiVersion\": \"v1\",\n\t\"kind\": \"Service\",\n\t\"metadata\": {\"name\": \"s\"}\n}\n",
+        )
+        .expect("tab-indented JSON imports");
+        assert_eq!(imported.cluster.namespaces[0].services[0].name, "s");
+        let error = json("{\n  \"kind\": \"Service\",\n}\n").expect_err("trailing comma");
+        assert_eq!(
+            error.to_string(),
+            "svc.json:3:1: invalid JSON: trailing comma"
         );
     }
 

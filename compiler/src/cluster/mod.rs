@@ -37,12 +37,15 @@ pub const PROJECT_LABEL: &str = "routec.io/project";
 /// reported instead of hanging the command.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The identity of the project rooted at `root`, as the value of [`PROJECT_LABEL`]: the root
-/// folder's name, made a valid label value (letters, digits, `-`, `_`, `.`; at most 63
-/// characters; starting and ending with a letter or digit). `route.toml` has no project name,
-/// and the folder name is what people call a project anyway; two clones of one project in
-/// folders of different names are two identities, which `--prune` treats as two projects.
-pub fn project_identity(root: &Path) -> Result<String, String> {
+/// The identity of the project rooted at `root`, as the value of [`PROJECT_LABEL`]: `[project]
+/// name` from `route.toml` (already a DNS-1123 label) or else the root folder's name, made a
+/// valid label value (letters, digits, `-`, `_`, `.`; at most 63 characters; starting and
+/// ending with a letter or digit). Without a `name`, two clones of one project in folders of
+/// different names are two identities, which `--prune` treats as two projects.
+pub fn project_identity(configured: Option<&str>, root: &Path) -> Result<String, String> {
+    if let Some(name) = configured {
+        return Ok(name.to_owned());
+    }
     let name = root
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
@@ -177,7 +180,7 @@ mod tests {
 
     #[test]
     fn the_project_identity_is_the_folder_name_as_a_label_value() {
-        let identity = |path: &str| project_identity(Path::new(path));
+        let identity = |path: &str| project_identity(None, Path::new(path));
         assert_eq!(identity("/work/bookinfo"), Ok("bookinfo".to_owned()));
         assert_eq!(identity("/work/My Shop (v2)"), Ok("My-Shop--v2".to_owned()));
         assert_eq!(

@@ -17,17 +17,21 @@ mod target;
 mod test;
 
 use crate::codes::Code;
-use crate::db::{Db, Item, ItemIndex, ItemTag, Project, SourceFile, file_namespace, item_index, inventory_index};
+use crate::db::{
+    Db, Item, ItemIndex, ItemTag, Project, SourceFile, file_namespace, inventory_index, item_index,
+};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::inventory::InventoryIndex;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, Span};
 use crate::syntax::{SyntaxError, SyntaxErrorKind};
 
-pub use policy::{ElemType, FieldRule, FieldSpec, FieldType, PolicyKind, PolicyLevel, policy_kind};
-pub use destination::{BackendService, DestinationBackends, destination_backends, destination_policies};
+pub use destination::{
+    BackendService, DestinationBackends, destination_backends, destination_policies,
+};
 pub use gateway::gateway_clusters;
 pub use names::{dns_label_problem, namespace_diagnostics};
+pub use policy::{ElemType, FieldRule, FieldSpec, FieldType, PolicyKind, PolicyLevel, policy_kind};
 pub use project::project_checks;
 pub use routes::{TableSummary, table_summary};
 
@@ -58,7 +62,14 @@ pub enum LabelTarget<'db> {
 
 impl<'db> ItemDiagnostic<'db> {
     pub fn new(code: Code, primary: Span, message: impl Into<String>) -> Self {
-        ItemDiagnostic { code, message: message.into(), primary, labels: Vec::new(), help: None, fix: None }
+        ItemDiagnostic {
+            code,
+            message: message.into(),
+            primary,
+            labels: Vec::new(),
+            help: None,
+            fix: None,
+        }
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
@@ -67,13 +78,19 @@ impl<'db> ItemDiagnostic<'db> {
     }
 
     pub fn label(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.labels.push(ItemLabel { target: LabelTarget::Here(span), message: message.into() });
+        self.labels.push(ItemLabel {
+            target: LabelTarget::Here(span),
+            message: message.into(),
+        });
         self
     }
 
     /// A label on another item's name ("defined here").
     pub fn label_item(mut self, item: Item<'db>, message: impl Into<String>) -> Self {
-        self.labels.push(ItemLabel { target: LabelTarget::NameOf(item), message: message.into() });
+        self.labels.push(ItemLabel {
+            target: LabelTarget::NameOf(item),
+            message: message.into(),
+        });
         self
     }
 
@@ -85,7 +102,11 @@ impl<'db> ItemDiagnostic<'db> {
 
 /// Checks one item.
 #[salsa::tracked(returns(ref))]
-pub fn check_item<'db>(db: &'db dyn Db, project: Project, item: Item<'db>) -> Vec<ItemDiagnostic<'db>> {
+pub fn check_item<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    item: Item<'db>,
+) -> Vec<ItemDiagnostic<'db>> {
     let mut cx = Ctx::new(db, project, item);
     let syntax = item.syntax(db).clone();
     names::check_item_name(&mut cx, item.tag(db), &crate::db::name_of(&syntax));
@@ -113,7 +134,10 @@ pub fn syntax_diagnostic(file: SourceFile, error: &SyntaxError) -> Diagnostic {
         code,
         severity: code.severity(),
         message: error.message.clone(),
-        primary: Location { file, range: error.range },
+        primary: Location {
+            file,
+            range: error.range,
+        },
         labels: Vec::new(),
         help: None,
         fix: None,
@@ -175,7 +199,9 @@ impl<'db> Ctx<'db> {
         let diagnostic = match did_you_mean(&name.text, candidates.iter().copied()) {
             Some(best) => {
                 let best = best.to_owned();
-                diagnostic.help(format!("did you mean `{best}`?")).fix(name.span, best)
+                diagnostic
+                    .help(format!("did you mean `{best}`?"))
+                    .fix(name.span, best)
             }
             None if candidates.is_empty() => diagnostic.help("none is defined"),
             None => diagnostic.help(format!("known: {}", list_names(candidates))),
@@ -214,7 +240,15 @@ pub(crate) fn list_names(names: &[&str]) -> String {
     let mut sorted: Vec<&str> = names.to_vec();
     sorted.sort_unstable();
     sorted.dedup();
-    let shown: Vec<String> = sorted.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    let shown: Vec<String> = sorted
+        .iter()
+        .take(SHOWN)
+        .map(|n| format!("`{n}`"))
+        .collect();
     let more = sorted.len().saturating_sub(SHOWN);
-    if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
 }

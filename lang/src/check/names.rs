@@ -15,13 +15,21 @@ pub const MAX_NAME_LEN: usize = 63;
 /// Why a name is not a DNS-1123 label, if it is not.
 pub fn dns_label_problem(name: &str) -> Option<String> {
     if name.len() > MAX_NAME_LEN {
-        return Some(format!("it has {} characters; Kubernetes names have at most {MAX_NAME_LEN}", name.len()));
+        return Some(format!(
+            "it has {} characters; Kubernetes names have at most {MAX_NAME_LEN}",
+            name.len()
+        ));
     }
     if name.bytes().any(|b| b.is_ascii_uppercase()) {
         return Some("Kubernetes names are lowercase".to_owned());
     }
-    if let Some(c) = name.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')) {
-        return Some(format!("`{c}` is not allowed: Kubernetes names hold lowercase letters, digits and `-`"));
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+    {
+        return Some(format!(
+            "`{c}` is not allowed: Kubernetes names hold lowercase letters, digits and `-`"
+        ));
     }
     if name.starts_with('-') || name.ends_with('-') {
         return Some("Kubernetes names start and end with a letter or digit".to_owned());
@@ -33,10 +41,20 @@ pub fn dns_label_problem(name: &str) -> Option<String> {
 fn repaired(name: &str) -> String {
     let lowered: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let trimmed = lowered.trim_matches('-');
-    trimmed.get(..MAX_NAME_LEN.min(trimmed.len())).unwrap_or(trimmed).trim_end_matches('-').to_owned()
+    trimmed
+        .get(..MAX_NAME_LEN.min(trimmed.len()))
+        .unwrap_or(trimmed)
+        .trim_end_matches('-')
+        .to_owned()
 }
 
 /// Checks the name of an item that becomes a resource.
@@ -44,18 +62,31 @@ pub(super) fn check_item_name(cx: &mut Ctx<'_>, tag: ItemTag, name: &ast::Name) 
     if tag == ItemTag::Test {
         return;
     }
-    let Some(problem) = dns_label_problem(&name.text) else { return };
-    let code = if name.text.len() > MAX_NAME_LEN { Code::NameTooLong } else { Code::InvalidName };
+    let Some(problem) = dns_label_problem(&name.text) else {
+        return;
+    };
+    let code = if name.text.len() > MAX_NAME_LEN {
+        Code::NameTooLong
+    } else {
+        Code::InvalidName
+    };
     let fixed = repaired(&name.text);
     let mut diagnostic = ItemDiagnostic::new(
         code,
         name.span,
-        format!("{} name `{}` cannot name a Kubernetes resource: {problem}", tag.noun(), name.text),
+        format!(
+            "{} name `{}` cannot name a Kubernetes resource: {problem}",
+            tag.noun(),
+            name.text
+        ),
     );
     if dns_label_problem(&fixed).is_none() && !fixed.is_empty() {
-        diagnostic = diagnostic.help(format!("rename it to `{fixed}`")).fix(name.span, fixed);
+        diagnostic = diagnostic
+            .help(format!("rename it to `{fixed}`"))
+            .fix(name.span, fixed);
     } else {
-        diagnostic = diagnostic.help("use lowercase letters, digits and `-`, at most 63 characters");
+        diagnostic =
+            diagnostic.help("use lowercase letters, digits and `-`, at most 63 characters");
     }
     cx.emit(diagnostic);
 }
@@ -71,7 +102,10 @@ pub fn namespace_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
             seen_item |= !matches!(parsed.item.kind, ast::ItemKind::Error);
             continue;
         };
-        let location = Location { file, range: parse.range(parsed.first_token, parsed.item.span) };
+        let location = Location {
+            file,
+            range: parse.range(parsed.first_token, parsed.item.span),
+        };
         let error = |code: Code, message: String, help: &str| Diagnostic {
             code,
             severity: code.severity(),
@@ -87,7 +121,10 @@ pub fn namespace_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
                 format!("a second `namespace` statement (`{}`)", name.text),
                 "a file has one namespace: move the items that belong elsewhere into their own file",
             );
-            d.labels.push(crate::diagnostic::Label { location: earlier, message: "the file's namespace is set here".to_owned() });
+            d.labels.push(crate::diagnostic::Label {
+                location: earlier,
+                message: "the file's namespace is set here".to_owned(),
+            });
             out.push(d);
         } else if seen_item {
             out.push(error(
@@ -98,8 +135,16 @@ pub fn namespace_diagnostics(db: &dyn Db, file: SourceFile) -> Vec<Diagnostic> {
         }
         first.get_or_insert(location);
         if let Some(problem) = dns_label_problem(&name.text) {
-            let code = if name.text.len() > MAX_NAME_LEN { Code::NameTooLong } else { Code::InvalidName };
-            out.push(error(code, format!("`{}` is not a valid namespace: {problem}", name.text), "namespaces are lowercase letters, digits and `-`"));
+            let code = if name.text.len() > MAX_NAME_LEN {
+                Code::NameTooLong
+            } else {
+                Code::InvalidName
+            };
+            out.push(error(
+                code,
+                format!("`{}` is not a valid namespace: {problem}", name.text),
+                "namespaces are lowercase letters, digits and `-`",
+            ));
         }
     }
     out

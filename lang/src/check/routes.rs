@@ -145,6 +145,20 @@ pub(crate) fn check(cx: &mut Ctx<'_>, table: &ast::RouteTable) {
     }
 
     check_root(cx, table, hosts, weight, &exposes);
+    // A table whose body did not parse says so already; only a clean, empty one is reported.
+    let had_errors = table
+        .body
+        .iter()
+        .any(|stmt| matches!(stmt, TableStmt::Error(_)));
+    if routes.is_empty() && !had_errors {
+        let diagnostic = ItemDiagnostic::new(
+            Code::EmptyTable,
+            table.name.span,
+            format!("route table `{}` has no routes", table.name.text),
+        )
+        .help("add a `route NAME { match ... to ... }`, or delete the table: the mesh rejects a route table without routes");
+        cx.emit(diagnostic);
+    }
     let scope = check_exposes(cx, hosts.is_some(), &exposes);
     if !applies.is_empty() {
         check_apply(cx, &applies, PolicyLevel::Route);

@@ -37,11 +37,16 @@ pub(super) enum Node<'a> {
     /// The name of the item being defined.
     ItemName(ItemTag),
     /// The name of a route, in its table.
-    RouteName { table: &'a Name },
+    RouteName {
+        table: &'a Name,
+    },
     /// A name that refers to an item of this kind.
     ItemRef(ItemTag, &'a Name),
     /// The route part of `expect route TABLE.ROUTE`.
-    RouteRef { table: &'a Name, route: &'a Name },
+    RouteRef {
+        table: &'a Name,
+        route: &'a Name,
+    },
     Namespace(&'a Name),
     Cluster(&'a Name),
     /// The name of a service in a target.
@@ -56,9 +61,15 @@ pub(super) enum Node<'a> {
     /// A service account of an `access` policy (its name; the namespace is a `Namespace`).
     ServiceAccount,
     /// A label key of a selector over services (`select`) or workloads (everything else).
-    LabelKey { label: &'a LabelMatch, services: bool },
+    LabelKey {
+        label: &'a LabelMatch,
+        services: bool,
+    },
     /// A label value, likewise.
-    LabelValue { label: &'a LabelMatch, services: bool },
+    LabelValue {
+        label: &'a LabelMatch,
+        services: bool,
+    },
     /// The kind of a policy (`retry`).
     PolicyKind(&'a Name),
     /// A field of a policy block, of a known kind or not.
@@ -249,8 +260,7 @@ impl<'a> Walker<'a, '_> {
                     self.value(value);
                 }
             }
-            FieldArgs::Flag | FieldArgs::Header { .. } | FieldArgs::Unknown | FieldArgs::Error => {
-            }
+            FieldArgs::Flag | FieldArgs::Header { .. } | FieldArgs::Unknown | FieldArgs::Error => {}
         }
     }
 
@@ -439,12 +449,16 @@ impl<'a> Walker<'a, '_> {
 /// the statements that hold them.
 pub(super) fn node_at(item: &ast::Item, token: u32) -> Option<(Span, Node<'_>)> {
     let mut best: Option<(Span, Node<'_>)> = None;
-    walk(item, Some(Span::new(token, token + 1)), &mut |span, node| {
-        let size = span.end - span.start;
-        // Later nodes are nested in earlier ones, so ties go to the later (inner) node.
-        if best.is_none_or(|(b, _)| size <= b.end - b.start) {
-            best = Some((span, node));
-        }
-    });
+    walk(
+        item,
+        Some(Span::new(token, token + 1)),
+        &mut |span, node| {
+            let size = span.end - span.start;
+            // Later nodes are nested in earlier ones, so ties go to the later (inner) node.
+            if best.is_none_or(|(b, _)| size <= b.end - b.start) {
+                best = Some((span, node));
+            }
+        },
+    );
     best
 }

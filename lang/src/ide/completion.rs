@@ -21,8 +21,8 @@ use crate::check::{
     table_summary,
 };
 use crate::db::{
-    Db, Item, ItemIndex, ItemTag, Project, SourceFile, file_namespace, inventory_index,
-    item_index, parse_file,
+    Db, Item, ItemIndex, ItemTag, Project, SourceFile, file_namespace, inventory_index, item_index,
+    parse_file,
 };
 use crate::inventory::{InventoryIndex, LabelIndex, Protocol, infer_protocol};
 use crate::syntax::Parse;
@@ -195,11 +195,7 @@ impl<'t> Cursor<'t> {
             None => (Block::TopLevel, None),
             Some(open) => {
                 // The header before the `{`, within the item.
-                let header = |k: usize| {
-                    open.checked_sub(k)
-                        .filter(|&j| j >= limit)
-                        .map(|j| token(j))
-                };
+                let header = |k: usize| open.checked_sub(k).filter(|&j| j >= limit).map(&token);
                 block_of(header(3), header(2), header(1))?
             }
         };
@@ -231,7 +227,11 @@ impl<'t> Cursor<'t> {
                 }
                 _ if depth == 0
                     && is_statement_keyword(self.block, t)
-                    && (i == 0 || !self.seq.get(i - 1).is_some_and(|p| CONTINUATION.contains(p))) =>
+                    && (i == 0
+                        || !self
+                            .seq
+                            .get(i - 1)
+                            .is_some_and(|p| CONTINUATION.contains(p))) =>
                 {
                     current = i;
                     keyword = Some(t);
@@ -278,9 +278,9 @@ fn string_at(text: &str, parse: &Parse, offset: u32) -> Option<(usize, TextRange
     }
     // Closed when it ends with a quote that no backslash escapes.
     let body = raw.get(1..).unwrap_or("");
-    let closed = body.strip_suffix('"').is_some_and(|inner| {
-        inner.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 0
-    });
+    let closed = body
+        .strip_suffix('"')
+        .is_some_and(|inner| inner.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 0);
     let inside = if closed {
         offset < range.end
     } else {
@@ -392,11 +392,11 @@ impl Acc<'_> {
     }
 
     fn keyword(&mut self, word: &str) {
-        if let Some(item) = self.offer(word, CompletionKind::Keyword) {
-            if let Some(doc) = docs::word(word.split(' ').next().unwrap_or(word)) {
-                item.detail = Some(doc.syntax.to_owned());
-                item.documentation = Some(doc.doc.to_owned());
-            }
+        if let Some(item) = self.offer(word, CompletionKind::Keyword)
+            && let Some(doc) = docs::word(word.split(' ').next().unwrap_or(word))
+        {
+            item.detail = Some(doc.syntax.to_owned());
+            item.documentation = Some(doc.doc.to_owned());
         }
     }
 
@@ -529,8 +529,7 @@ fn top_level(cx: &Ctx<'_>, acc: &mut Acc<'_>, toks: &[&str]) -> Next {
             for kind in PolicyKind::ALL {
                 if let Some(item) = acc.offer(kind.name(), CompletionKind::PolicyKind) {
                     item.detail = Some(format!("{} policy", kind.level().adjective()));
-                    item.documentation =
-                        Some(format!("{}\n\n`{}`", kind.doc(), kind.example()));
+                    item.documentation = Some(format!("{}\n\n`{}`", kind.doc(), kind.example()));
                 }
             }
         }
@@ -713,7 +712,10 @@ fn matcher(acc: &mut Acc<'_>, args: &[&str]) -> Next {
             Next::Operand
         }
         ["method", rest @ ..] if matches!(rest.last(), None | Some(&",")) => {
-            acc.values(crate::check::ElemType::Method.choices().iter().copied(), rest);
+            acc.values(
+                crate::check::ElemType::Method.choices().iter().copied(),
+                rest,
+            );
             Next::Operand
         }
         ["header", _] => {
@@ -733,13 +735,19 @@ fn matcher(acc: &mut Acc<'_>, args: &[&str]) -> Next {
 }
 
 fn is_prefix_word(word: &str) -> bool {
-    matches!(word, "prefix" | "exact" | "regex" | "header" | "query" | "method")
+    matches!(
+        word,
+        "prefix" | "exact" | "regex" | "header" | "query" | "method"
+    )
 }
 
 fn test(cx: &Ctx<'_>, acc: &mut Acc<'_>, keyword: &str, stmt: &Statement<'_, '_>) -> Next {
     match (keyword, stmt.args()) {
         ("request", []) => {
-            acc.values(crate::check::ElemType::Method.choices().iter().copied(), &[]);
+            acc.values(
+                crate::check::ElemType::Method.choices().iter().copied(),
+                &[],
+            );
             Next::Operand
         }
         ("request", [.., "via"]) => {
@@ -976,12 +984,7 @@ fn selector_tail(cx: &Ctx<'_>, acc: &mut Acc<'_>, stmt: &Statement<'_, '_>) -> N
 }
 
 /// `cluster a, b`: the clusters not listed yet.
-fn cluster_list(
-    cx: &Ctx<'_>,
-    acc: &mut Acc<'_>,
-    stmt: &Statement<'_, '_>,
-    args: &[&str],
-) -> Next {
+fn cluster_list(cx: &Ctx<'_>, acc: &mut Acc<'_>, stmt: &Statement<'_, '_>, args: &[&str]) -> Next {
     if matches!(stmt.last(), Some(",")) || args.is_empty() {
         clusters(cx, acc, args);
         Next::Operand
@@ -1193,9 +1196,9 @@ fn backend_ports(cx: &Ctx<'_>, acc: &mut Acc<'_>, destination: Option<&str>) {
     };
     let mut seen = BTreeSet::new();
     for backend in &destination_backends(cx.db, cx.project, item).services {
-        let Some(entry) =
-            cx.inventory
-                .service(&backend.cluster, &backend.namespace, &backend.name)
+        let Some(entry) = cx
+            .inventory
+            .service(&backend.cluster, &backend.namespace, &backend.name)
         else {
             continue;
         };

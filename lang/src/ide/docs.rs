@@ -285,7 +285,11 @@ const WORDS: &[Keyword] = &[
         "destination NAME[:PORT]",
         "A virtual destination of this project.",
     ),
-    kw("mesh", "expose to mesh", "Serves the table to every workload of the mesh."),
+    kw(
+        "mesh",
+        "expose to mesh",
+        "Serves the table to every workload of the mesh.",
+    ),
     kw(
         "workloads",
         "expose to workloads (LABELS) [in NAMESPACE]",
@@ -326,7 +330,11 @@ const WORDS: &[Keyword] = &[
         "request|response set \"NAME\" \"VALUE\"",
         "Sets a header, replacing any value it had.",
     ),
-    kw("remove", "request|response remove \"NAME\"", "Removes a header."),
+    kw(
+        "remove",
+        "request|response remove \"NAME\"",
+        "Removes a header.",
+    ),
     kw(
         "service-account",
         "allow service-account NAME.NAMESPACE",

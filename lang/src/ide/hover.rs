@@ -17,8 +17,7 @@ use crate::check::{
     FieldSpec, PolicyKind, destination_backends, gateway_clusters, policy_kind, table_summary,
 };
 use crate::db::{
-    Db, Item, ItemTag, Project, SourceFile, file_namespace, inventory_index, item_index,
-    parse_file,
+    Db, Item, ItemTag, Project, SourceFile, file_namespace, inventory_index, item_index, parse_file,
 };
 use crate::inventory::{InventoryIndex, ServicePort, TargetPort, infer_protocol};
 use crate::syntax::ast::{self, LabelMatch, PortRef, QualifiedName};
@@ -121,10 +120,7 @@ fn item_hover<'db>(cx: &Ctx<'db>, item: Item<'db>) -> String {
             };
             (format!("gateway {name}"), details)
         }
-        ItemTag::Destination => (
-            format!("destination {name}"),
-            destination_details(cx, item),
-        ),
+        ItemTag::Destination => (format!("destination {name}"), destination_details(cx, item)),
         ItemTag::Policy => {
             let kind = policy_kind(db, item);
             let written = match (&item.syntax(db).kind, kind) {
@@ -164,13 +160,14 @@ fn destination_details<'db>(cx: &Ctx<'db>, item: Item<'db>) -> String {
                 .or_default()
                 .push(&backend.cluster);
         }
-        lines.push(format!("**Clusters**: {}", code_list(&backends.clusters, 10)));
+        lines.push(format!(
+            "**Clusters**: {}",
+            code_list(&backends.clusters, 10)
+        ));
         let shown: Vec<String> = by_service
             .iter()
             .take(10)
-            .map(|(service, clusters)| {
-                format!("- `{service}` on {}", code_list(clusters, 10))
-            })
+            .map(|(service, clusters)| format!("- `{service}` on {}", code_list(clusters, 10)))
             .collect();
         lines.push(format!("**Backends**:\n{}", shown.join("\n")));
         if by_service.len() > 10 {
@@ -193,7 +190,10 @@ fn table_details<'db>(db: &'db dyn Db, item: Item<'db>) -> String {
         lines.push(format!("**Hosts**: {}", code_list(&summary.hosts, 10)));
     }
     if !summary.gateways.is_empty() {
-        lines.push(format!("**Gateways**: {}", code_list(&summary.gateways, 10)));
+        lines.push(format!(
+            "**Gateways**: {}",
+            code_list(&summary.gateways, 10)
+        ));
     }
     if summary.mesh {
         lines.push("**Exposed** inside the mesh".to_owned());
@@ -360,7 +360,10 @@ fn label_value_hover(inventory: &InventoryIndex, label: &LabelMatch, services: b
     let (count, what) = if services {
         (inventory.match_services(&pair, None, None).len(), "service")
     } else {
-        (inventory.match_workloads(&pair, None, None).len(), "workload")
+        (
+            inventory.match_workloads(&pair, None, None).len(),
+            "workload",
+        )
     };
     let plural = if count == 1 { "" } else { "s" };
     render(

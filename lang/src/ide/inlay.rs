@@ -36,53 +36,46 @@ pub fn inlay_hints(
 ) -> Vec<InlayHint> {
     let text = file.text(db);
     let parse = parse_file(db, file);
-    let index = item_index(db, project);
-    let inventory = inventory_index(db, project.inventory(db));
-    let namespace = file_namespace(db, project, file);
+    let cx = Ctx {
+        db,
+        project,
+        inventory: inventory_index(db, project.inventory(db)),
+        namespace: file_namespace(db, project, file),
+    };
+    // Only the statements in the range are visited: the walk's window is in tokens.
+    let first = parse.tokens.partition_point(|t| t.end <= range.start);
+    let last = parse.tokens.partition_point(|t| t.start < range.end);
     let mut out = Vec::new();
-    let start = parse.items.partition_point(|p| parse.item_range(p).end < range.start);
+    let start = parse
+        .items
+        .partition_point(|p| parse.item_range(p).end < range.start);
     for parsed in parse.items.get(start..).unwrap_or(&[]) {
-        let item_range = parse.item_range(parsed);
-        if item_range.start > range.end {
+        if parse.item_range(parsed).start > range.end {
             break;
         }
-        // Only the statements in the range are visited: the window is in tokens.
-        let first = parse.tokens.partition_point(|t| t.end <= range.start);
-        let last = parse.tokens.partition_point(|t| t.start < range.end);
-        let window = Span::new(
-            u32::try_from(first).unwrap_or(u32::MAX).saturating_sub(parsed.first_token),
-            u32::try_from(last).unwrap_or(u32::MAX).saturating_sub(parsed.first_token),
-        );
-        let window = Span::new(window.start, window.end.max(window.start + 1));
+        let relative = |i: usize| {
+            u32::try_from(i)
+                .unwrap_or(u32::MAX)
+                .saturating_sub(parsed.first_token)
+        };
+        let window = Span::new(relative(first), relative(last).max(relative(first) + 1));
         walk(&parsed.item, Some(window), &mut |span, node| {
             let hint = match node {
                 Node::Target(target) => {
-                    let clusters = match target {
-                        Target::Service {
-                            service,
-                            subset,
-                            cluster: None,
-                            ..
-                        } => {
-                            let ns = service.namespace.as_ref().map_or(&namespace, |n| &n.text);
-                            Some(service_clusters(inventory, &service.name.text, ns, subset.as_ref()))
-                        }
-                        Target::Service { .. } => None,
-                        Target::Destination { name, .. } => index
-                            .get(ItemTag::Destination, &name.text)
-                            .map(|item| destination_backends(db, project, item).clusters.clone()),
-                    };
-                    clusters.map(|clusters| (end_before_weight(target), clusters))
+                    target_clusters(&cx, target).map(|c| (end_before_weight(target), c))
                 }
                 Node::ItemName(ItemTag::Destination) => item_of(db, file, parsed).map(|item| {
                     let clusters = destination_backends(db, project, item).clusters.clone();
                     // After the header's `{` when there is one, else after the name.
-                    let brace = Span::new(span.end, span.end + 1);
-                    let after = parse
+                    let brace = parse
                         .tokens
                         .get((parsed.first_token + span.end) as usize)
-                        .filter(|&&t| slice(text, t) == "{")
-                        .map_or(span, |_| brace);
+                        .is_some_and(|&t| slice(text, t) == "{");
+                    let after = if brace {
+                        Span::new(span.end, span.end + 1)
+                    } else {
+                        span
+                    };
                     (after, clusters)
                 }),
                 _ => None,
@@ -91,13 +84,14 @@ pub fn inlay_hints(
                 return;
             };
             let at = range_of(parse, parsed, after);
-            if !touches(at, range) || at.end == at.start {
+            if at.start == at.end || !touches(at, range) {
                 return;
             }
             let label = if clusters.is_empty() {
                 " → no cluster".to_owned()
             } else {
-                format!(" → {}", list_some(clusters.iter().map(String::as_str), SHOWN, false))
+                let shown = list_some(clusters.iter().map(String::as_str), SHOWN, false);
+                format!(" → {shown}")
             };
             out.push(InlayHint {
                 offset: at.end,
@@ -109,16 +103,55 @@ pub fn inlay_hints(
     out
 }
 
-/// The clusters that run the service `name.namespace` (only where a workload of `subset` runs,
-/// for a subset), in inventory order.
+struct Ctx<'db> {
+    db: &'db dyn Db,
+    project: Project,
+    inventory: &'db InventoryIndex,
+    /// The file's namespace: the default namespace of service targets.
+    namespace: String,
+}
+
+/// The clusters a target resolves to; `None` when that is not worth a hint (`@CLUSTER` says
+/// it) or the target does not resolve.
+fn target_clusters(cx: &Ctx<'_>, target: &Target) -> Option<Vec<String>> {
+    match target {
+        Target::Service {
+            service,
+            subset,
+            cluster: None,
+            ..
+        } => {
+            let namespace = service
+                .namespace
+                .as_ref()
+                .map_or(cx.namespace.as_str(), |n| n.text.as_str());
+            service_clusters(cx.inventory, &service.name.text, namespace, subset.as_ref())
+        }
+        Target::Service { .. } => None,
+        Target::Destination { name, .. } => {
+            let item = item_index(cx.db, cx.project).get(ItemTag::Destination, &name.text)?;
+            Some(
+                destination_backends(cx.db, cx.project, item)
+                    .clusters
+                    .clone(),
+            )
+        }
+    }
+}
+
+/// The clusters that run the service `name.namespace` (only those where a workload of
+/// `subset` runs, for a subset), in inventory order; `None` for an unknown service.
 fn service_clusters(
     inventory: &InventoryIndex,
     name: &str,
     namespace: &str,
     subset: Option<&ast::Selector>,
-) -> Vec<String> {
-    inventory
-        .services_named(namespace, name)
+) -> Option<Vec<String>> {
+    let refs = inventory.services_named(namespace, name);
+    if refs.is_empty() {
+        return None;
+    }
+    let clusters = refs
         .iter()
         .filter_map(|&at| inventory.resolve_service(at))
         .filter(|entry| {
@@ -144,7 +177,8 @@ fn service_clusters(
                 .is_empty()
         })
         .map(|entry| entry.cluster.name.clone())
-        .collect()
+        .collect();
+    Some(clusters)
 }
 
 /// The part of a target a hint follows: everything but its `weight`.

@@ -9,9 +9,9 @@
 //! the project-wide requests (references, rename, workspace symbols), which read cached
 //! per-item data.
 //!
-//! One module per feature; [`classify`] is the one walk over a syntax tree that says what each
+//! One module per feature; `classify` is the one walk over a syntax tree that says what each
 //! name is (hover, navigation, semantic tokens and inlay hints read trees through it), and
-//! [`docs`] holds the documentation of keywords.
+//! `docs` holds the documentation of keywords.
 
 mod actions;
 mod classify;

@@ -274,7 +274,9 @@ fn renamable(
         Symbol::Item(ItemTag::Test, _) => Err(RenameError(
             "a test's name is a description: edit the string".to_owned(),
         )),
-        Symbol::Item(tag, name) if found.definition.is_none() && index.get(*tag, name).is_none() => {
+        Symbol::Item(tag, name)
+            if found.definition.is_none() && index.get(*tag, name).is_none() =>
+        {
             Err(RenameError(format!(
                 "`{name}` is not defined: there is no {} to rename",
                 tag.noun()
@@ -315,15 +317,16 @@ pub fn rename(
     // The definition references resolve to (the first one), unless the cursor is on a later
     // duplicate: then that duplicate alone.
     let primary = definition(db, project, file, offset);
-    let duplicate = found.definition.is_some() && primary.is_some_and(|target| {
-        let resolved = match &found.symbol {
-            Symbol::Item(tag, name) => index.get(*tag, name).map(|item| item_target(db, item)),
-            Symbol::Route { table, route } => index
-                .get(ItemTag::Routes, table)
-                .and_then(|table| routes_named(db, table, route).into_iter().next()),
-        };
-        resolved != Some(target)
-    });
+    let duplicate = found.definition.is_some()
+        && primary.is_some_and(|target| {
+            let resolved = match &found.symbol {
+                Symbol::Item(tag, name) => index.get(*tag, name).map(|item| item_target(db, item)),
+                Symbol::Route { table, route } => index
+                    .get(ItemTag::Routes, table)
+                    .and_then(|table| routes_named(db, table, route).into_iter().next()),
+            };
+            resolved != Some(target)
+        });
     if let Some(target) = primary {
         places.push((target.file, target.focus_range));
     }

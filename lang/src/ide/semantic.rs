@@ -147,11 +147,8 @@ fn lexical_kind(token: &str) -> Option<SemanticKind> {
         '"' => SemanticKind::String,
         '0'..='9' => SemanticKind::Number,
         _ if first.is_ascii_alphabetic() || first == '_' => {
-            if docs::is_keyword(token) {
-                SemanticKind::Keyword
-            } else {
-                return None;
-            }
+            // Other words are names the tree did not recognise (in a broken statement).
+            return docs::is_keyword(token).then_some(SemanticKind::Keyword);
         }
         _ if matches!(token, "=" | "!=" | "~" | "->" | "@") => SemanticKind::Operator,
         _ => return None,

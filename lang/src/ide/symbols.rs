@@ -6,7 +6,9 @@
 
 use super::{TextRange, fuzzy_match, range_of};
 use crate::check::{policy_kind, table_summary};
-use crate::db::{Db, ItemTag, Project, SourceFile, item_index, location, name_location, parse_file};
+use crate::db::{
+    Db, ItemTag, Project, SourceFile, item_index, location, name_location, parse_file,
+};
 use crate::syntax::ast::{self, ItemKind, TableStmt};
 
 /// What a symbol is.
@@ -144,7 +146,10 @@ pub fn workspace_symbols(db: &dyn Db, project: Project, query: &str) -> Vec<(Sou
                 continue;
             }
             let routes = &table_summary(db, item).routes;
-            if !routes.iter().any(|r| fuzzy_match(query, &format!("{name}.{r}"))) {
+            if !routes
+                .iter()
+                .any(|r| fuzzy_match(query, &format!("{name}.{r}")))
+            {
                 continue;
             }
             // Only now read the table's syntax, for the ranges of its matching routes.

@@ -25,9 +25,14 @@ impl TestProject {
         collect_route_files(dir, dir, &mut files);
         files.sort();
         let inventory_path = dir.join("inventory.yaml");
-        let inventory_path = if inventory_path.exists() { inventory_path } else { default_inventory.to_path_buf() };
+        let inventory_path = if inventory_path.exists() {
+            inventory_path
+        } else {
+            default_inventory.to_path_buf()
+        };
         let inventory = std::fs::read_to_string(&inventory_path).expect("inventory readable");
-        let config = std::fs::read_to_string(dir.join("route.toml")).unwrap_or_else(|_| DEFAULT_CONFIG.to_owned());
+        let config = std::fs::read_to_string(dir.join("route.toml"))
+            .unwrap_or_else(|_| DEFAULT_CONFIG.to_owned());
         TestProject::new(&files, &inventory, &config)
     }
 
@@ -36,8 +41,10 @@ impl TestProject {
         let db = Database::default();
         let config: Config = parse_config(config).expect("valid route.toml");
         let inventory = parse_inventory("inventory.yaml", inventory).expect("valid inventory");
-        let sources: Vec<SourceFile> =
-            files.iter().map(|(path, text)| SourceFile::new(&db, path.clone(), text.clone())).collect();
+        let sources: Vec<SourceFile> = files
+            .iter()
+            .map(|(path, text)| SourceFile::new(&db, path.clone(), text.clone()))
+            .collect();
         let inventory = InventoryInput::new(&db, inventory);
         let project = Project::new(&db, sources, config, inventory);
         TestProject { db, project }
@@ -59,13 +66,21 @@ impl TestProject {
             ));
             out.push_str(&format!("    | {}\n", self.excerpt(&d.primary)));
             for label in &d.labels {
-                out.push_str(&format!("  label {}: {}\n", self.position(&label.location), label.message));
+                out.push_str(&format!(
+                    "  label {}: {}\n",
+                    self.position(&label.location),
+                    label.message
+                ));
             }
             if let Some(help) = &d.help {
                 out.push_str(&format!("  help: {help}\n"));
             }
             if let Some(fix) = &d.fix {
-                out.push_str(&format!("  fix {}: `{}`\n", self.position(&fix.location), fix.replacement));
+                out.push_str(&format!(
+                    "  fix {}: `{}`\n",
+                    self.position(&fix.location),
+                    fix.replacement
+                ));
             }
         }
         out
@@ -103,13 +118,19 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 fn collect_route_files(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             collect_route_files(root, &path, out);
         } else if path.extension().is_some_and(|e| e == "route") {
-            let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             let text = std::fs::read_to_string(&path).expect("route file readable");
             out.push((rel, text));
         }
