@@ -218,9 +218,14 @@ fn tags(code: Code) -> Option<Vec<lsp::DiagnosticTag>> {
 mod tests {
     use super::*;
 
-    fn change(range: Option<((u32, u32), (u32, u32))>, text: &str) -> lsp::TextDocumentContentChangeEvent {
+    fn change(
+        range: Option<((u32, u32), (u32, u32))>,
+        text: &str,
+    ) -> lsp::TextDocumentContentChangeEvent {
         lsp::TextDocumentContentChangeEvent {
-            range: range.map(|((l1, c1), (l2, c2))| Range::new(Position::new(l1, c1), Position::new(l2, c2))),
+            range: range.map(|((l1, c1), (l2, c2))| {
+                Range::new(Position::new(l1, c1), Position::new(l2, c2))
+            }),
             range_length: None,
             text: text.to_owned(),
         }
@@ -242,7 +247,11 @@ mod tests {
     fn out_of_range_positions_are_clamped() {
         let text = "ab\r\ncd😀\n";
         let lines = Lines::new(text);
-        assert_eq!(lines.offset(Position::new(0, 99)), 2, "end of the line, before CRLF");
+        assert_eq!(
+            lines.offset(Position::new(0, 99)),
+            2,
+            "end of the line, before CRLF"
+        );
         assert_eq!(lines.offset(Position::new(9, 0)), text.len() as u32);
         // Inside the surrogate pair of 😀: moved back to the start of the character.
         assert_eq!(lines.offset(Position::new(1, 3)), 6);

@@ -47,7 +47,9 @@ pub fn analyze(analysis: &Analysis) -> Vec<FileDiagnostics> {
         } else {
             Vec::new()
         };
-        out.entry(owner.uri.clone()).or_default().extend(diagnostics);
+        out.entry(owner.uri.clone())
+            .or_default()
+            .extend(diagnostics);
     }
     for (uri, error) in &analysis.layout.load_errors {
         out.entry(uri.clone())
@@ -95,7 +97,9 @@ impl Publisher {
             let new_version = file.version.is_some() && last.map(|(v, _)| *v) != Some(file.version);
             if owed.contains(&file.uri) || new_version {
                 pending.push(file);
-            } else if last.map_or(!file.diagnostics.is_empty(), |(_, d)| *d != file.diagnostics) {
+            } else if last.map_or(!file.diagnostics.is_empty(), |(_, d)| {
+                *d != file.diagnostics
+            }) {
                 changed.push(file);
             }
         }
@@ -104,7 +108,8 @@ impl Publisher {
             self.published
                 .insert(file.uri.clone(), (file.version, file.diagnostics.clone()));
         }
-        self.published.retain(|uri, (_, d)| current.contains(uri) || !d.is_empty());
+        self.published
+            .retain(|uri, (_, d)| current.contains(uri) || !d.is_empty());
         out
     }
 }
@@ -133,7 +138,14 @@ mod tests {
 
     fn names(out: &[FileDiagnostics]) -> Vec<String> {
         out.iter()
-            .map(|f| format!("{}@{:?}:{}", f.uri.as_str().trim_start_matches("file:///p/"), f.version, f.diagnostics.len()))
+            .map(|f| {
+                format!(
+                    "{}@{:?}:{}",
+                    f.uri.as_str().trim_start_matches("file:///p/"),
+                    f.version,
+                    f.diagnostics.len()
+                )
+            })
             .collect()
     }
 
@@ -142,7 +154,11 @@ mod tests {
         let mut publisher = Publisher::default();
         let owed = HashSet::from([uri("a.route")]);
         let first = publisher.publications(
-            vec![file("a.route", Some(1), &[]), file("b.route", None, &["x"]), file("c.route", None, &[])],
+            vec![
+                file("a.route", Some(1), &[]),
+                file("b.route", None, &["x"]),
+                file("c.route", None, &[]),
+            ],
             &owed,
         );
         assert_eq!(names(&first), ["b.route@None:1", "a.route@Some(1):0"]);
@@ -168,6 +184,10 @@ mod tests {
         publisher.publications(vec![file("gone.route", Some(1), &["x"])], &HashSet::new());
         let out = publisher.publications(Vec::new(), &HashSet::new());
         assert_eq!(names(&out), ["gone.route@None:0"]);
-        assert!(publisher.publications(Vec::new(), &HashSet::new()).is_empty());
+        assert!(
+            publisher
+                .publications(Vec::new(), &HashSet::new())
+                .is_empty()
+        );
     }
 }

@@ -29,6 +29,7 @@ pub const SHOW_COMPILED: &str = "routec.showCompiled";
 
 /// The id of the dynamic registration of file watchers.
 const WATCHERS_REGISTRATION: &str = "routec/watchers";
+const WATCHED_FILES: &str = "workspace/didChangeWatchedFiles";
 
 pub struct Server {
     client: Client,
@@ -42,7 +43,7 @@ struct Shared {
     /// What the client said it supports, from `initialize`.
     client: OnceLock<ClientSupport>,
     /// The inventory files the registered watchers cover, to register again when they change.
-    watched_inventories: Mutex<Option<BTreeSet<PathBuf>>>,
+    watched_inventories: tokio::sync::Mutex<Option<BTreeSet<PathBuf>>>,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -108,7 +109,7 @@ impl Server {
                 state: Mutex::new(State::new()),
                 changed: Notify::new(),
                 client: OnceLock::new(),
-                watched_inventories: Mutex::new(None),
+                watched_inventories: tokio::sync::Mutex::new(None),
             }),
         }
     }
@@ -138,7 +139,7 @@ impl Server {
         for (kind, message) in messages {
             self.client.log_message(kind, message).await;
         }
-        self.watch(inventories).await;
+        self.watch(inventories);
     }
 
     /// Runs a request about one document on a snapshot; `None` when no project holds it.
@@ -159,67 +160,80 @@ impl Server {
 
     /// Registers watchers for `.route` files, `route.toml` files and the inventories, when
     /// the client lets the server do so (VS Code's extension also watches them itself).
-    async fn watch(&self, inventories: BTreeSet<PathBuf>) {
+    ///
+    /// Registration waits for the client's answer, so it runs in a task of its own: a
+    /// handler that waited for it would keep the server from exiting when a client leaves
+    /// without answering.
+    fn watch(&self, inventories: BTreeSet<PathBuf>) {
         let support = self.support();
         if !support.watch_files {
             return;
         }
-        let previous = {
-            let mut watched = self
-                .shared
-                .watched_inventories
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+        let client = self.client.clone();
+        let shared = Arc::clone(&self.shared);
+        tokio::spawn(async move {
+            // Held across the requests, so that registrations happen one at a time and in
+            // order.
+            let mut watched = shared.watched_inventories.lock().await;
             if watched.as_ref() == Some(&inventories) {
                 return;
             }
-            watched.replace(inventories.clone())
-        };
-        if previous.is_some() {
-            let _ = self
-                .client
-                .unregister_capability(vec![Unregistration {
-                    id: WATCHERS_REGISTRATION.to_owned(),
-                    method: "workspace/didChangeWatchedFiles".to_owned(),
-                }])
-                .await;
-        }
-        let mut watchers: Vec<FileSystemWatcher> = ["**/*.route", "**/route.toml"]
-            .into_iter()
-            .map(|glob| FileSystemWatcher {
-                glob_pattern: GlobPattern::String(glob.to_owned()),
-                kind: None,
-            })
-            .collect();
-        watchers.extend(inventories.iter().filter_map(|file| {
-            let glob_pattern = if support.relative_patterns {
-                GlobPattern::Relative(RelativePattern {
-                    base_uri: OneOf::Right(workspace::file_uri(file.parent()?)?),
-                    pattern: file.file_name()?.to_string_lossy().into_owned(),
-                })
-            } else {
-                GlobPattern::String(file.to_string_lossy().replace('\\', "/"))
+            if watched.is_some() {
+                let _ = client
+                    .unregister_capability(vec![Unregistration {
+                        id: WATCHERS_REGISTRATION.to_owned(),
+                        method: WATCHED_FILES.to_owned(),
+                    }])
+                    .await;
+            }
+            let registration = Registration {
+                id: WATCHERS_REGISTRATION.to_owned(),
+                method: WATCHED_FILES.to_owned(),
+                register_options: serde_json::to_value(watchers(&inventories, support)).ok(),
             };
-            Some(FileSystemWatcher {
-                glob_pattern,
-                kind: None,
-            })
-        }));
-        let options = DidChangeWatchedFilesRegistrationOptions { watchers };
-        let registration = Registration {
-            id: WATCHERS_REGISTRATION.to_owned(),
-            method: "workspace/didChangeWatchedFiles".to_owned(),
-            register_options: serde_json::to_value(options).ok(),
-        };
-        if let Err(error) = self.client.register_capability(vec![registration]).await {
-            self.client
-                .log_message(
-                    MessageType::WARNING,
-                    format!("could not register file watchers: {error}"),
-                )
-                .await;
-        }
+            match client.register_capability(vec![registration]).await {
+                Ok(()) => *watched = Some(inventories),
+                Err(error) => {
+                    client
+                        .log_message(
+                            MessageType::WARNING,
+                            format!("could not register file watchers: {error}"),
+                        )
+                        .await;
+                }
+            }
+        });
     }
+}
+
+/// What the server watches: every `.route` and `route.toml` file of the workspace, and the
+/// inventory files, wherever they are.
+fn watchers(
+    inventories: &BTreeSet<PathBuf>,
+    support: ClientSupport,
+) -> DidChangeWatchedFilesRegistrationOptions {
+    let mut watchers: Vec<FileSystemWatcher> = ["**/*.route", "**/route.toml"]
+        .into_iter()
+        .map(|glob| FileSystemWatcher {
+            glob_pattern: GlobPattern::String(glob.to_owned()),
+            kind: None,
+        })
+        .collect();
+    watchers.extend(inventories.iter().filter_map(|file| {
+        let glob_pattern = if support.relative_patterns {
+            GlobPattern::Relative(RelativePattern {
+                base_uri: OneOf::Right(workspace::file_uri(file.parent()?)?),
+                pattern: file.file_name()?.to_string_lossy().into_owned(),
+            })
+        } else {
+            GlobPattern::String(file.to_string_lossy().replace('\\', "/"))
+        };
+        Some(FileSystemWatcher {
+            glob_pattern,
+            kind: None,
+        })
+    }));
+    DidChangeWatchedFilesRegistrationOptions { watchers }
 }
 
 /// Runs request work on a blocking thread (queries are CPU work and must not hold up the
@@ -292,7 +306,10 @@ async fn publish_diagnostics(client: Client, shared: Arc<Shared>) {
 
 impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> jsonrpc::Result<InitializeResult> {
-        let _ = self.shared.client.set(ClientSupport::of(&params.capabilities));
+        let _ = self
+            .shared
+            .client
+            .set(ClientSupport::of(&params.capabilities));
         #[allow(deprecated)] // `root_uri` is what clients without workspace folders send.
         let folders: Vec<PathBuf> = match params.workspace_folders {
             Some(folders) => folders
@@ -426,10 +443,15 @@ impl LanguageServer for Server {
     ) -> jsonrpc::Result<Option<PrepareRenameResponse>> {
         let answer = self
             .query(&params.text_document.uri, move |snapshot| {
-                Some(handlers::navigation::prepare_rename(snapshot, params.position))
+                Some(handlers::navigation::prepare_rename(
+                    snapshot,
+                    params.position,
+                ))
             })
             .await?;
-        answer.transpose().map_err(handlers::navigation::rename_error)
+        answer
+            .transpose()
+            .map_err(handlers::navigation::rename_error)
     }
 
     async fn rename(&self, params: RenameParams) -> jsonrpc::Result<Option<WorkspaceEdit>> {
@@ -437,10 +459,16 @@ impl LanguageServer for Server {
         let new_name = params.new_name;
         let answer = self
             .query(&at.text_document.uri, move |snapshot| {
-                Some(handlers::navigation::rename(snapshot, at.position, &new_name))
+                Some(handlers::navigation::rename(
+                    snapshot,
+                    at.position,
+                    &new_name,
+                ))
             })
             .await?;
-        answer.transpose().map_err(handlers::navigation::rename_error)
+        answer
+            .transpose()
+            .map_err(handlers::navigation::rename_error)
     }
 
     async fn document_symbol(
@@ -562,13 +590,13 @@ fn capabilities() -> ServerCapabilities {
         })),
         document_symbol_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
-        semantic_tokens_provider: Some(
-            SemanticTokensServerCapabilities::SemanticTokensOptions(SemanticTokensOptions {
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
                 legend: handlers::semantic::legend(),
                 full: Some(SemanticTokensFullOptions::Bool(true)),
                 ..SemanticTokensOptions::default()
-            }),
-        ),
+            },
+        )),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),

@@ -89,7 +89,9 @@ impl ProjectEntry {
     fn rank(&self, key: &ProjectKey) -> (bool, usize) {
         (
             matches!(key, ProjectKey::Root(_)),
-            self.root.as_ref().map_or(0, |root| root.components().count()),
+            self.root
+                .as_ref()
+                .map_or(0, |root| root.components().count()),
         )
     }
 }
@@ -277,7 +279,11 @@ impl State {
                 }
             } else if path.extension().is_some_and(|ext| ext == SOURCE_EXTENSION) {
                 for (key, entry) in &self.projects {
-                    if entry.root.as_ref().is_some_and(|root| path.starts_with(root)) {
+                    if entry
+                        .root
+                        .as_ref()
+                        .is_some_and(|root| path.starts_with(root))
+                    {
                         reload.insert(key.clone());
                     }
                 }
@@ -384,7 +390,11 @@ impl State {
         let new: Vec<PathBuf> = self
             .discovered
             .iter()
-            .filter(|root| !self.projects.contains_key(&ProjectKey::Root((*root).clone())))
+            .filter(|root| {
+                !self
+                    .projects
+                    .contains_key(&ProjectKey::Root((*root).clone()))
+            })
             .cloned()
             .collect();
         for root in new {
@@ -392,12 +402,12 @@ impl State {
         }
         self.drop_unused_projects();
         // Documents whose project went away, and lone documents a new project now holds.
-        let lone: Vec<(Uri, FileKey)> = self
+        let documents: Vec<(Uri, FileKey)> = self
             .documents
             .iter()
             .map(|(uri, document)| (uri.clone(), document.key.clone()))
             .collect();
-        for (uri, key) in lone {
+        for (uri, key) in documents {
             let in_root = self.projects.iter().any(|(project, entry)| {
                 matches!(project, ProjectKey::Root(_)) && entry.files.contains_key(&key)
             });
@@ -405,9 +415,6 @@ impl State {
                 self.projects.remove(&ProjectKey::Document(uri));
             } else if !self.projects.values().any(|e| e.files.contains_key(&key)) {
                 self.attach(&uri, &key);
-                if let Some(text) = self.documents.get(&uri).map(|d| d.text.clone()) {
-                    self.set_text(&key, text);
-                }
             }
         }
         self.relayout();
@@ -464,7 +471,8 @@ impl State {
     fn attach(&mut self, uri: &Uri, key: &FileKey) {
         let FileKey::Disk(path) = key else {
             let entry = self.lone_buffer(uri, key);
-            self.projects.insert(ProjectKey::Document(uri.clone()), entry);
+            self.projects
+                .insert(ProjectKey::Document(uri.clone()), entry);
             return;
         };
         let above = self
@@ -594,19 +602,14 @@ impl State {
     /// A project that could not be read yet: no files, the default configuration, an empty
     /// inventory, and the reason.
     fn placeholder(
-        &mut self,
+        &self,
         root: Option<PathBuf>,
         source: Option<PathBuf>,
         error: LoadError,
     ) -> ProjectEntry {
         let inventory = InventoryInput::new(&self.db, Inventory::default());
         ProjectEntry {
-            project: Project::new(
-                &self.db,
-                Vec::new(),
-                project::default_config(),
-                inventory,
-            ),
+            project: Project::new(&self.db, Vec::new(), project::default_config(), inventory),
             root,
             source,
             inventory_files: Vec::new(),
@@ -618,7 +621,7 @@ impl State {
 
     /// A project for a buffer that is not a file: the default configuration (namespace
     /// `default`) and no inventory, as `routec check` gives a file outside every project.
-    fn lone_buffer(&mut self, uri: &Uri, key: &FileKey) -> ProjectEntry {
+    fn lone_buffer(&self, uri: &Uri, key: &FileKey) -> ProjectEntry {
         let name = uri
             .path()
             .as_str()
@@ -626,7 +629,12 @@ impl State {
             .next()
             .unwrap_or_default()
             .to_owned();
-        let file = SourceFile::new(&self.db, name, String::new());
+        let text = self
+            .documents
+            .get(uri)
+            .map(|document| document.text.clone())
+            .unwrap_or_default();
+        let file = SourceFile::new(&self.db, name, text);
         let inventory = InventoryInput::new(&self.db, Inventory::default());
         ProjectEntry {
             project: Project::new(&self.db, vec![file], project::default_config(), inventory),
@@ -704,7 +712,11 @@ impl State {
             .iter()
             .map(|(uri, document)| (&document.key, uri))
             .collect();
-        let uri_of = |key: &FileKey| open.get(key).map(|uri| (*uri).clone()).or_else(|| key.uri());
+        let uri_of = |key: &FileKey| {
+            open.get(key)
+                .map(|uri| (*uri).clone())
+                .or_else(|| key.uri())
+        };
         let mut layout = Layout::default();
         let mut ranks: HashMap<&FileKey, (bool, usize)> = HashMap::new();
         for (project_key, entry) in &self.projects {

@@ -3,9 +3,8 @@
 
 use route_lang::ide::{self, COMPLETION_LIMIT, CompletionKind};
 use tower_lsp_server::ls_types::{
-    CompletionItem, CompletionItemKind, CompletionResponse, CompletionList,
-    CompletionTextEdit, Documentation, InsertTextFormat, MarkupContent, MarkupKind, Position,
-    TextEdit,
+    CompletionItem, CompletionItemKind, CompletionList, CompletionResponse, CompletionTextEdit,
+    Documentation, InsertTextFormat, MarkupContent, MarkupKind, Position, TextEdit,
 };
 
 use crate::state::Snapshot;

@@ -6,8 +6,8 @@ use route_lang::db::SourceFile;
 use route_lang::ide::{self, RenameError, TextRange};
 use tower_lsp_server::jsonrpc::{self, ErrorCode};
 use tower_lsp_server::ls_types::{
-    GotoDefinitionResponse, Location, LocationLink, Position, PrepareRenameResponse, TextEdit,
-    Uri, WorkspaceEdit,
+    GotoDefinitionResponse, Location, LocationLink, Position, PrepareRenameResponse, TextEdit, Uri,
+    WorkspaceEdit,
 };
 
 use crate::state::Snapshot;
@@ -102,7 +102,10 @@ pub fn workspace_edit(
     for (file, range, text) in edits {
         if let Some(uri) = snapshot.uri(file) {
             let range = snapshot.lines(file).range(range);
-            changes.entry(uri).or_default().push(TextEdit::new(range, text));
+            changes
+                .entry(uri)
+                .or_default()
+                .push(TextEdit::new(range, text));
         }
     }
     WorkspaceEdit {

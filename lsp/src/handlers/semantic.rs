@@ -114,11 +114,17 @@ fn single_lines(lines: &Lines<'_>, range: TextRange) -> Vec<(Position, u32)> {
     let end = lines.position(range.end);
     (start.line..=end.line)
         .filter_map(|line| {
-            let from = if line == start.line { start.character } else { 0 };
+            let from = if line == start.line {
+                start.character
+            } else {
+                0
+            };
             let to = if line == end.line {
                 end.character
             } else {
-                lines.position(lines.offset(Position::new(line, u32::MAX))).character
+                lines
+                    .position(lines.offset(Position::new(line, u32::MAX)))
+                    .character
             };
             (to > from).then(|| (Position::new(line, from), to - from))
         })

@@ -6,8 +6,7 @@ use std::collections::HashSet;
 use route_lang::db::{Database, SourceFile};
 use route_lang::ide::{self, Symbol, SymbolKind};
 use tower_lsp_server::ls_types::{
-    self as lsp, DocumentSymbol, DocumentSymbolResponse, SymbolInformation,
-    WorkspaceSymbolResponse,
+    self as lsp, DocumentSymbol, DocumentSymbolResponse, SymbolInformation, WorkspaceSymbolResponse,
 };
 
 use crate::convert::Lines;
@@ -19,7 +18,10 @@ pub fn document_symbols(snapshot: &Snapshot, hierarchical: bool) -> Option<Docum
     let lines = snapshot.lines(snapshot.file);
     if hierarchical {
         return Some(DocumentSymbolResponse::Nested(
-            symbols.into_iter().map(|symbol| nested(&lines, symbol)).collect(),
+            symbols
+                .into_iter()
+                .map(|symbol| nested(&lines, symbol))
+                .collect(),
         ));
     }
     let uri = snapshot.uri(snapshot.file)?;

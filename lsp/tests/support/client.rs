@@ -4,7 +4,7 @@
 //! receives.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read as _, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -104,7 +104,11 @@ impl Client {
     }
 
     /// Waits until `done` holds for the diagnostics received so far.
-    pub fn wait_for_diagnostics(&mut self, what: &str, mut done: impl FnMut(&VecDeque<Value>) -> bool) {
+    pub fn wait_for_diagnostics(
+        &mut self,
+        what: &str,
+        mut done: impl FnMut(&VecDeque<Value>) -> bool,
+    ) {
         let deadline = Instant::now() + TIMEOUT;
         while !done(&self.diagnostics) {
             let message = self.receive(deadline, what);
@@ -121,7 +125,9 @@ impl Client {
         loop {
             match self.child.try_wait() {
                 Ok(Some(_)) => return,
-                Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10))
+                }
                 _ => panic!("route-lsp did not exit after `exit`"),
             }
         }
@@ -146,7 +152,9 @@ impl Client {
         match self.messages.recv_timeout(left) {
             Ok(message) => message,
             Err(RecvTimeoutError::Timeout) => panic!("no answer from route-lsp for {what}"),
-            Err(RecvTimeoutError::Disconnected) => panic!("route-lsp exited while waiting for {what}"),
+            Err(RecvTimeoutError::Disconnected) => {
+                panic!("route-lsp exited while waiting for {what}")
+            }
         }
     }
 

@@ -79,7 +79,11 @@ impl Fixture {
             let mut clean = String::with_capacity(text.len());
             let mut chars = text.chars().peekable();
             while let Some(c) = chars.next() {
-                if let Some(digit) = chars.peek().copied().filter(|d| c == '$' && d.is_ascii_digit()) {
+                if let Some(digit) = chars
+                    .peek()
+                    .copied()
+                    .filter(|d| c == '$' && d.is_ascii_digit())
+                {
                     chars.next();
                     markers.insert(format!("${digit}"), (path.clone(), clean.len()));
                 } else {
@@ -200,12 +204,12 @@ impl Session {
         let uri = self.uri(path);
         let version = self.open.get(path).map(|(v, _)| *v);
         let from = self.seen;
-        self.client.wait_for_diagnostics(&format!("diagnostics of {path}"), |received| {
-            received
-                .iter()
-                .skip(from)
-                .any(|p| p["uri"] == json!(uri) && p["version"].as_i64().map(|v| v as i32) == version)
-        });
+        self.client
+            .wait_for_diagnostics(&format!("diagnostics of {path}"), |received| {
+                received.iter().skip(from).any(|p| {
+                    p["uri"] == json!(uri) && p["version"].as_i64().map(|v| v as i32) == version
+                })
+            });
     }
 
     /// The diagnostics last published for a file, as the server sent them.
@@ -234,7 +238,11 @@ impl Session {
     }
 
     fn step(&mut self, step: &toml::Table) -> String {
-        let string = |key: &str| step.get(key).and_then(toml::Value::as_str).map(str::to_owned);
+        let string = |key: &str| {
+            step.get(key)
+                .and_then(toml::Value::as_str)
+                .map(str::to_owned)
+        };
         if let Some(path) = string("open") {
             self.open(&path);
         } else if let Some(path) = string("change") {
@@ -242,7 +250,9 @@ impl Session {
             let new = string("text").unwrap_or_default();
             let (start, end) = match (string("find"), string("at")) {
                 (Some(find), _) => {
-                    let start = text.find(&find).unwrap_or_else(|| panic!("`{find}` is not in {path}"));
+                    let start = text
+                        .find(&find)
+                        .unwrap_or_else(|| panic!("`{find}` is not in {path}"));
                     (start, start + find.len())
                 }
                 (None, Some(marker)) => {
@@ -281,7 +291,10 @@ impl Session {
         } else if let Some(request) = string("request") {
             return self.request(&request, step);
         } else if string("show").as_deref() == Some("capabilities") {
-            return format!("{}\n", pretty(&self.client.initialize_result["capabilities"]));
+            return format!(
+                "{}\n",
+                pretty(&self.client.initialize_result["capabilities"])
+            );
         } else {
             panic!("unknown step {step:?}");
         }
@@ -297,9 +310,11 @@ impl Session {
         );
         let open: Vec<String> = self.open.keys().map(|p| self.uri(p)).collect();
         let from = self.seen;
-        self.client.wait_for_diagnostics("diagnostics after a change on disk", |received| {
-            open.iter().all(|uri| received.iter().skip(from).any(|p| p["uri"] == json!(uri)))
-        });
+        self.client
+            .wait_for_diagnostics("diagnostics after a change on disk", |received| {
+                open.iter()
+                    .all(|uri| received.iter().skip(from).any(|p| p["uri"] == json!(uri)))
+            });
     }
 
     fn marker(&self, name: &str) -> (String, usize) {
@@ -324,11 +339,13 @@ impl Session {
         let (method, params) = match name {
             "hover" | "completion" | "definition" | "references" | "prepareRename" | "rename" => {
                 let (path, position) = self.at(step);
-                let mut params = json!({ "textDocument": text_document(self, &path), "position": position });
+                let mut params =
+                    json!({ "textDocument": text_document(self, &path), "position": position });
                 match name {
                     "references" => params["context"] = json!({ "includeDeclaration": true }),
                     "rename" => {
-                        params["newName"] = json!(step.get("new_name").and_then(toml::Value::as_str))
+                        params["newName"] =
+                            json!(step.get("new_name").and_then(toml::Value::as_str))
                     }
                     _ => {}
                 }
@@ -344,9 +361,7 @@ impl Session {
                     None => start.clone(),
                 };
                 let uri = self.uri(&path);
-                let context = self
-                    .last_diagnostics(&path)
-                    .unwrap_or_else(|| json!([]));
+                let context = self.last_diagnostics(&path).unwrap_or_else(|| json!([]));
                 (
                     "textDocument/codeAction".to_owned(),
                     json!({
@@ -383,7 +398,10 @@ impl Session {
                 json!({ "query": step.get("query").and_then(toml::Value::as_str).unwrap_or_default() }),
             ),
             "showCompiled" => {
-                let path = step.get("file").and_then(toml::Value::as_str).expect("`file`");
+                let path = step
+                    .get("file")
+                    .and_then(toml::Value::as_str)
+                    .expect("`file`");
                 (
                     "workspace/executeCommand".to_owned(),
                     json!({ "command": "routec.showCompiled", "arguments": [{ "uri": self.uri(path) }] }),
@@ -411,13 +429,21 @@ impl Session {
                 if let Some(range) = result.get("range") {
                     let _ = writeln!(out, "range {}", self.range(params_uri(params), range));
                 }
-                let _ = writeln!(out, "{}", result["contents"]["value"].as_str().unwrap_or_default());
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    result["contents"]["value"].as_str().unwrap_or_default()
+                );
             }
             "completion" => {
                 let items = result["items"].as_array().cloned().unwrap_or_default();
                 let _ = writeln!(out, "incomplete: {}", result["isIncomplete"]);
                 if let Some(first) = items.first() {
-                    let _ = writeln!(out, "replaces {}", self.range(params_uri(params), &first["textEdit"]["range"]));
+                    let _ = writeln!(
+                        out,
+                        "replaces {}",
+                        self.range(params_uri(params), &first["textEdit"]["range"])
+                    );
                 }
                 for item in &items {
                     let insert = item["textEdit"]["newText"].as_str().unwrap_or_default();
@@ -439,13 +465,21 @@ impl Session {
                         "{} {} (whole: {})",
                         self.relative(&link["targetUri"]),
                         self.range(&link["targetUri"], &link["targetSelectionRange"]),
-                        self.range(&link["targetUri"], &link["targetRange"]).lines().next().unwrap_or_default(),
+                        self.range(&link["targetUri"], &link["targetRange"])
+                            .lines()
+                            .next()
+                            .unwrap_or_default(),
                     );
                 }
             }
             "references" => {
                 for location in result.as_array().cloned().unwrap_or_default() {
-                    let _ = writeln!(out, "{} {}", self.relative(&location["uri"]), self.range(&location["uri"], &location["range"]));
+                    let _ = writeln!(
+                        out,
+                        "{} {}",
+                        self.relative(&location["uri"]),
+                        self.range(&location["uri"], &location["range"])
+                    );
                 }
             }
             "prepareRename" => {
@@ -460,7 +494,10 @@ impl Session {
             "workspaceSymbol" => {
                 for symbol in result.as_array().cloned().unwrap_or_default() {
                     let location = &symbol["location"];
-                    let container = symbol["containerName"].as_str().map(|c| format!(" in {c}")).unwrap_or_default();
+                    let container = symbol["containerName"]
+                        .as_str()
+                        .map(|c| format!(" in {c}"))
+                        .unwrap_or_default();
                     let _ = writeln!(
                         out,
                         "{} [{}]{container} {} {}",
@@ -475,14 +512,22 @@ impl Session {
             "foldingRange" => {
                 for fold in result.as_array().cloned().unwrap_or_default() {
                     let kind = fold["kind"].as_str().unwrap_or("code");
-                    let _ = writeln!(out, "lines {}-{} {kind}", fold["startLine"], fold["endLine"]);
+                    let _ = writeln!(
+                        out,
+                        "lines {}-{} {kind}",
+                        fold["startLine"], fold["endLine"]
+                    );
                 }
             }
             "codeAction" => {
                 for action in result.as_array().cloned().unwrap_or_default() {
                     let fixes: Vec<String> = action["diagnostics"]
                         .as_array()
-                        .map(|d| d.iter().map(|d| d["code"].as_str().unwrap_or_default().to_owned()).collect())
+                        .map(|d| {
+                            d.iter()
+                                .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+                                .collect()
+                        })
                         .unwrap_or_default();
                     let _ = writeln!(
                         out,
@@ -497,7 +542,11 @@ impl Session {
             }
             "inlayHint" => {
                 for hint in result.as_array().cloned().unwrap_or_default() {
-                    let padding = if hint["paddingLeft"] == json!(true) { " " } else { "" };
+                    let padding = if hint["paddingLeft"] == json!(true) {
+                        " "
+                    } else {
+                        ""
+                    };
                     let _ = writeln!(
                         out,
                         "{}:{} {padding}{}",
@@ -541,8 +590,15 @@ impl Session {
                 Some(version) => format!(" (version {version})"),
                 None => String::new(),
             };
-            let diagnostics = publication["diagnostics"].as_array().cloned().unwrap_or_default();
-            let _ = writeln!(out, "diagnostics {path}{version}:{}", if diagnostics.is_empty() { " none" } else { "" });
+            let diagnostics = publication["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "diagnostics {path}{version}:{}",
+                if diagnostics.is_empty() { " none" } else { "" }
+            );
             for diagnostic in &diagnostics {
                 let severity = match diagnostic["severity"].as_i64() {
                     Some(1) => "error",
@@ -560,7 +616,11 @@ impl Session {
                 for line in message {
                     let _ = writeln!(out, "    {line}");
                 }
-                for related in diagnostic["relatedInformation"].as_array().cloned().unwrap_or_default() {
+                for related in diagnostic["relatedInformation"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                {
                     let location = &related["location"];
                     let _ = writeln!(
                         out,
@@ -581,10 +641,7 @@ impl Session {
     fn workspace_edit(&self, edit: &Value) -> String {
         let mut out = String::new();
         let changes = edit["changes"].as_object().cloned().unwrap_or_default();
-        let mut files: Vec<(String, Value)> = changes
-            .into_iter()
-            .map(|(uri, edits)| (uri, edits))
-            .collect();
+        let mut files: Vec<(String, Value)> = changes.into_iter().collect();
         files.sort_by(|a, b| a.0.cmp(&b.0));
         for (uri, edits) in files {
             let uri = Value::String(uri);
@@ -602,7 +659,10 @@ impl Session {
     }
 
     fn symbol_tree(&self, uri: &Value, symbol: &Value, depth: usize, out: &mut String) {
-        let detail = symbol["detail"].as_str().map(|d| format!(" — {d}")).unwrap_or_default();
+        let detail = symbol["detail"]
+            .as_str()
+            .map(|d| format!(" — {d}"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "{}{} [{}]{detail} {}",
@@ -617,9 +677,13 @@ impl Session {
     }
 
     fn semantic_tokens(&self, uri: &Value, result: &Value) -> String {
-        let legend = &self.client.initialize_result["capabilities"]["semanticTokensProvider"]["legend"];
+        let legend =
+            &self.client.initialize_result["capabilities"]["semanticTokensProvider"]["legend"];
         let types = legend["tokenTypes"].as_array().cloned().unwrap_or_default();
-        let modifiers = legend["tokenModifiers"].as_array().cloned().unwrap_or_default();
+        let modifiers = legend["tokenModifiers"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         let data: Vec<u64> = result["data"]
             .as_array()
             .map(|d| d.iter().filter_map(Value::as_u64).collect())
@@ -636,7 +700,10 @@ impl Session {
             }
             line += delta_line;
             start += delta_start;
-            let kind = types.get(kind as usize).and_then(Value::as_str).unwrap_or("?");
+            let kind = types
+                .get(kind as usize)
+                .and_then(Value::as_str)
+                .unwrap_or("?");
             let names: Vec<&str> = (0..modifiers.len())
                 .filter(|bit| bits & (1 << bit) != 0)
                 .filter_map(|bit| modifiers[bit].as_str())
@@ -646,7 +713,11 @@ impl Session {
             let _ = writeln!(
                 out,
                 "{line}:{start} {kind}{} {:?}",
-                if names.is_empty() { String::new() } else { format!(" +{}", names.join("+")) },
+                if names.is_empty() {
+                    String::new()
+                } else {
+                    format!(" +{}", names.join("+"))
+                },
                 text.get(from..to).unwrap_or_default()
             );
         }
@@ -673,7 +744,10 @@ impl Session {
         };
         format!(
             "{}:{}-{}:{} {covered}",
-            range["start"]["line"], range["start"]["character"], range["end"]["line"], range["end"]["character"]
+            range["start"]["line"],
+            range["start"]["character"],
+            range["end"]["line"],
+            range["end"]["character"]
         )
     }
 }
@@ -732,9 +806,30 @@ fn pretty(value: &Value) -> String {
 
 fn completion_kind(kind: &Value) -> &'static str {
     const NAMES: [&str; 25] = [
-        "text", "method", "function", "constructor", "field", "variable", "class", "interface",
-        "module", "property", "unit", "value", "enum", "keyword", "snippet", "color", "file",
-        "reference", "folder", "enum member", "constant", "struct", "event", "operator",
+        "text",
+        "method",
+        "function",
+        "constructor",
+        "field",
+        "variable",
+        "class",
+        "interface",
+        "module",
+        "property",
+        "unit",
+        "value",
+        "enum",
+        "keyword",
+        "snippet",
+        "color",
+        "file",
+        "reference",
+        "folder",
+        "enum member",
+        "constant",
+        "struct",
+        "event",
+        "operator",
         "type parameter",
     ];
     kind.as_u64()
@@ -745,10 +840,32 @@ fn completion_kind(kind: &Value) -> &'static str {
 
 fn symbol_kind(kind: &Value) -> &'static str {
     const NAMES: [&str; 26] = [
-        "file", "module", "namespace", "package", "class", "method", "property", "field",
-        "constructor", "enum", "interface", "function", "variable", "constant", "string",
-        "number", "boolean", "array", "object", "key", "null", "enum member", "struct", "event",
-        "operator", "type parameter",
+        "file",
+        "module",
+        "namespace",
+        "package",
+        "class",
+        "method",
+        "property",
+        "field",
+        "constructor",
+        "enum",
+        "interface",
+        "function",
+        "variable",
+        "constant",
+        "string",
+        "number",
+        "boolean",
+        "array",
+        "object",
+        "key",
+        "null",
+        "enum member",
+        "struct",
+        "event",
+        "operator",
+        "type parameter",
     ];
     kind.as_u64()
         .and_then(|k| NAMES.get((k as usize).wrapping_sub(1)))
