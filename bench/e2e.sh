@@ -13,6 +13,8 @@
 #   RUNS         hyperfine runs per command (default 20; 10 above 50k routes)
 #   WORK         where projects and raw results go (default /tmp/routec-e2e)
 #   ROUTEC, GEN  the binaries (default target/release/{routec,gen}, built if missing)
+#   WAIT_IDLE    seconds to wait for running cargo/rustc processes to finish before measuring
+#                (default 0: only warn about them)
 #
 # Needs hyperfine and /usr/bin/time (Debian: apt-get install hyperfine time) and python3.
 # Run it on an otherwise idle machine: a concurrent build makes the figures meaningless.
@@ -31,6 +33,17 @@ for tool in hyperfine /usr/bin/time python3; do
 done
 if [[ ! -x $routec || ! -x $gen ]]; then
   (cd "$root" && cargo build --release -p routec -p routec-bench --bins) >&2
+fi
+
+# Other compilations make every figure meaningless: wait for them, or at least say so.
+busy() { pgrep -f 'rustc --crate-name|cargo (build|test|bench|clippy|check)' >/dev/null; }
+waited=0
+while busy && (( waited < ${WAIT_IDLE:-0} )); do
+  sleep 10
+  waited=$((waited + 10))
+done
+if busy; then
+  echo "warning: cargo or rustc is running; the figures will be too high" >&2
 fi
 
 mkdir -p "$work/results"

@@ -269,9 +269,12 @@ async function main() {
 
   const mem = memory(server.pid);
   shuttingDown = true;
+  const exited = new Promise((resolve) => server.on('exit', resolve));
   await connection.sendRequest(ShutdownRequest.type);
-  connection.sendNotification(ExitNotification.type);
-  connection.end();
+  await connection.sendNotification(ExitNotification.type);
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  connection.dispose();
+  server.kill();
 
   const result = {
     project: options.project,

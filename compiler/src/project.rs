@@ -37,6 +37,7 @@ use std::path::{Path, PathBuf};
 use route_lang::config::{self, Config, parse_config};
 use route_lang::db::{Database, InventoryInput, Project, SourceFile};
 use route_lang::inventory::{Inventory, parse_inventory};
+use route_lang::source_error::SourceError;
 
 /// The project file whose folder is a project root.
 pub const PROJECT_FILE: &str = "route.toml";
@@ -111,12 +112,13 @@ impl LoadError {
         }
     }
 
-    fn at(path: &Path, line: u32, column: u32, message: impl Into<String>) -> LoadError {
+    /// A file of `path` that its loader (`route.toml`, an inventory) rejected.
+    pub(crate) fn rejected(path: &Path, error: SourceError) -> LoadError {
         LoadError {
             file: display_path(path),
             // The loaders use line 0 for "no known position".
-            position: (line > 0).then_some((line, column.max(1))),
-            message: message.into(),
+            position: (error.line > 0).then_some((error.line, error.column.max(1))),
+            message: error.message,
         }
     }
 
@@ -396,7 +398,7 @@ pub fn find_project_file(start: &Path) -> Option<PathBuf> {
 
 fn read_config(path: &Path) -> Result<Config, LoadError> {
     let text = read_text(path, PROJECT_FILE)?;
-    parse_config(&text).map_err(|e| LoadError::at(path, e.line, e.column, e.message))
+    parse_config(&text).map_err(|e| LoadError::rejected(path, e))
 }
 
 /// The configuration of a folder without `route.toml`: what `route.toml` would say with only
@@ -424,8 +426,7 @@ fn read_inventories(paths: &[PathBuf]) -> Result<Inventory, LoadError> {
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let inventory = parse_inventory(&name, &text)
-            .map_err(|e| LoadError::at(path, e.line, e.column, e.message))?;
+        let inventory = parse_inventory(&name, &text).map_err(|e| LoadError::rejected(path, e))?;
         parts.push((display_path(path), inventory));
     }
     merge(parts).map_err(|duplicate| LoadError {
@@ -493,16 +494,13 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<String, LoadError> {
             let valid = error.utf8_error().valid_up_to();
             // The prefix up to `valid_up_to` is UTF-8 by definition.
             let before = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            Err(LoadError::at(
+            let message = format!(
+                "not UTF-8 text (byte 0x{:02x}); files must be UTF-8",
+                bytes[valid]
+            );
+            Err(LoadError::rejected(
                 path,
-                u32::try_from(line).unwrap_or(u32::MAX),
-                u32::try_from(column).unwrap_or(u32::MAX),
-                format!(
-                    "not UTF-8 text (byte 0x{:02x}); files must be UTF-8",
-                    bytes[valid]
-                ),
+                SourceError::at_offset(before, Some(before.len()), message),
             ))
         }
     }

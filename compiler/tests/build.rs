@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
@@ -20,40 +19,9 @@ use routec::project::{LoadOptions, load};
 use routec::resources::Resource;
 use serde_json::Value;
 
-/// What one run of `routec` did.
-struct Run {
-    code: i32,
-    stdout: Vec<u8>,
-    stderr: String,
-}
+mod support;
 
-impl Run {
-    fn stdout(&self) -> &str {
-        std::str::from_utf8(&self.stdout).expect("stdout is UTF-8")
-    }
-}
-
-/// Runs `routec ARGS` in `dir`, without colour.
-fn routec(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_routec"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("routec runs");
-    let run = Run {
-        code: output.status.code().expect("routec exits normally"),
-        stdout: output.stdout,
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    };
-    assert!(
-        !run.stderr.contains("panicked"),
-        "routec panicked:\n{}",
-        run.stderr
-    );
-    run
-}
+use support::run::routec;
 
 /// A fresh folder under the system's temporary folder, deleted when dropped (also when the
 /// test fails, so failed runs leave nothing behind).
@@ -181,7 +149,7 @@ fn a_valid_project_builds_into_its_configured_folder() {
     let project = shop();
     let run = routec(project.path(), &["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stdout(), "");
+    assert_eq!(run.stdout, "");
     insta::assert_snapshot!("first_build", run.stderr);
 
     let files = contents(&project.path().join("generated"));
@@ -213,7 +181,7 @@ fn the_stream_is_the_files_joined() {
     assert_eq!(run.code, 0, "{}", run.stderr);
 
     let files = contents(&project.path().join("built"));
-    let resources = parse_stream(&stream.stdout);
+    let resources = parse_stream(stream.stdout.as_bytes());
     assert!(!resources.is_empty());
     let documents: Vec<&[u8]> = resources
         .iter()
@@ -221,7 +189,7 @@ fn the_stream_is_the_files_joined() {
         .collect();
     assert_eq!(
         String::from_utf8_lossy(&documents.join(&b"---\n"[..])),
-        stream.stdout()
+        stream.stdout
     );
     // Every file is a resource of the stream, and the manifest is the only other file.
     assert_eq!(files.len(), resources.len() + 1);
@@ -321,7 +289,7 @@ fn a_project_with_errors_writes_nothing() {
     ] {
         let run = routec(project.path(), args);
         assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
-        assert_eq!(run.stdout(), "", "{args:?}");
+        assert_eq!(run.stdout, "", "{args:?}");
         assert_eq!(contents(&out), before, "{args:?}");
     }
 
@@ -334,11 +302,7 @@ fn a_project_with_errors_writes_nothing() {
         .rsplit_once('\n')
         .expect("diagnostics and a summary");
     assert!(diagnostics.contains("[E0203] Error"), "{diagnostics}");
-    assert!(
-        check.stdout().starts_with(diagnostics),
-        "{}",
-        check.stdout()
-    );
+    assert!(check.stdout.starts_with(diagnostics), "{}", check.stdout);
     assert_eq!(last, "error: 1 error (2 files checked); nothing written");
 
     // Nor is a missing output folder created.
@@ -364,7 +328,7 @@ fn warnings_are_printed_and_do_not_stop_the_build() {
         "{}",
         run.stderr
     );
-    assert!(!parse_stream(&run.stdout).is_empty());
+    assert!(!parse_stream(run.stdout.as_bytes()).is_empty());
 }
 
 #[test]
@@ -408,7 +372,7 @@ fn an_unwritable_folder_is_one_line() {
         fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).expect("chmod back");
     }
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert_eq!(run.stdout(), "");
+    assert_eq!(run.stdout, "");
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(
         run.stderr
@@ -423,7 +387,7 @@ fn json_is_one_list_on_stdout_and_one_object_per_file() {
     let project = shop();
     let run = routec(project.path(), &["build", "-o", "-", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let list: Value = serde_json::from_slice(&run.stdout).expect("stdout is JSON");
+    let list: Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
     assert_eq!(list["apiVersion"], "v1");
     assert_eq!(list["kind"], "List");
     let items = list["items"].as_array().expect("items");
@@ -505,7 +469,7 @@ fn builds_are_deterministic() {
     let build = routec::lower::build(&db, project_input).expect("bookinfo builds");
     let mut stream = Vec::new();
     emit::stream(&mut stream, &build.resources, Format::Yaml).expect("written");
-    assert_eq!(String::from_utf8_lossy(&stream), first.stdout());
+    assert_eq!(String::from_utf8_lossy(&stream), first.stdout);
 
     // And the output does not depend on the order the lowering returns resources in.
     let mut shuffled = build.resources.clone();

@@ -6,40 +6,13 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use route_lang::codes::Code;
 use serde_json::Value;
 
-/// What one run of `routec` did.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod support;
 
-/// Runs `routec ARGS` in `dir`, without colour.
-fn routec(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_routec"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("routec runs");
-    let run = Run {
-        code: output.status.code().expect("routec exits normally"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    };
-    // Whatever the input, a failure is a line of text, never a crash.
-    assert!(
-        !run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"),
-        "routec panicked:\n{}",
-        run.stderr
-    );
-    run
-}
+use support::run::{Run, routec};
 
 fn data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cli")

@@ -5,10 +5,13 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use route_lang::inventory::{InventoryIndex, parse_inventory};
 use routec::cluster::import::{self, ImportOptions};
+
+mod support;
+
+use support::run::routec;
 
 fn manifests() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cluster/manifests")
@@ -112,28 +115,6 @@ fn the_all_in_one_release_file_and_the_per_service_files_agree() {
 // ---------------------------------------------------------------------------------------------
 // The command
 // ---------------------------------------------------------------------------------------------
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn routec(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_routec"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("routec runs");
-    let run = Run {
-        code: output.status.code().expect("routec exits normally"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
-}
 
 /// A fresh folder with the three applications' manifests under `manifests/`.
 fn workspace(name: &str) -> PathBuf {

@@ -3,7 +3,7 @@
 //!
 //! They run when `ROUTEC_TEST_KUBECONFIG` names a kubeconfig whose current context is a
 //! cluster the tests may write to (`.ci/kube-test-apiserver.sh start DIR` starts a local one;
-//! see `compiler/CLUSTER.md`), and are skipped with a visible message otherwise — unless
+//! see README.md, "Live cluster tests"), and are skipped with a visible message otherwise — unless
 //! `ROUTEC_REQUIRE_LIVE_TESTS=1` (set by `.ci/run`), which turns the skip into a failure.
 //!
 //! Each test owns its names: the scenario works on a copy of `examples/bookinfo` in a folder
@@ -42,7 +42,9 @@ fn kubeconfig() -> Option<PathBuf> {
                 std::env::var_os("ROUTEC_REQUIRE_LIVE_TESTS").is_none_or(|v| v != "1"),
                 "ROUTEC_REQUIRE_LIVE_TESTS=1 but ROUTEC_TEST_KUBECONFIG is not set"
             );
-            say("skipped: ROUTEC_TEST_KUBECONFIG not set (see compiler/CLUSTER.md)");
+            say(
+                "skipped: ROUTEC_TEST_KUBECONFIG not set (see README.md, section Live cluster tests)",
+            );
             None
         }
     }

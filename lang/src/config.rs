@@ -14,6 +14,8 @@ use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
+use crate::source_error::SourceError;
+
 /// The inventory file used when `route.toml` names none.
 pub const DEFAULT_INVENTORY: &str = "inventory.yaml";
 /// The output directory used when `route.toml` names none.
@@ -54,32 +56,7 @@ pub struct ManagementCluster {
 }
 
 /// Why `route.toml` was rejected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    /// 1-based line; 0 when unknown.
-    pub line: u32,
-    /// 1-based column in characters; 0 when unknown.
-    pub column: u32,
-    /// What is wrong and what was expected, without the location.
-    pub message: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // "line 0, column 0" would read like a real position; say nothing instead.
-        if self.line == 0 {
-            f.write_str(&self.message)
-        } else {
-            write!(
-                f,
-                "line {}, column {}: {}",
-                self.line, self.column, self.message
-            )
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
+pub type ConfigError = SourceError;
 
 /// Parses and validates the text of `route.toml`.
 pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
@@ -94,12 +71,11 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
     // A missing `[project]` is reported here rather than by serde, whose "missing field
     // `project`" would not say that a table is needed nor what goes in it.
     let Some(project) = raw.project else {
-        return Err(ConfigError {
-            line: 1,
-            column: 1,
-            message: "missing table `[project]`, expected at least `namespace = \"...\"` in it"
-                .to_owned(),
-        });
+        return Err(ConfigError::new(
+            1,
+            1,
+            "missing table `[project]`, expected at least `namespace = \"...\"` in it",
+        ));
     };
 
     let namespace = project.namespace;
@@ -217,28 +193,7 @@ fn check_inventory_files(files: &[String]) -> Result<(), String> {
 }
 
 fn error_at(text: &str, span: Option<Range<usize>>, message: String) -> ConfigError {
-    let (line, column) = span.map_or((0, 0), |span| line_column(text, span.start));
-    ConfigError {
-        line,
-        column,
-        message,
-    }
-}
-
-/// The 1-based line and character column of a byte offset (clamped into the text).
-fn line_column(text: &str, offset: usize) -> (u32, u32) {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
-    let line = before.matches('\n').count() + 1;
-    let column = before[line_start..].chars().count() + 1;
-    (
-        u32::try_from(line).unwrap_or(u32::MAX),
-        u32::try_from(column).unwrap_or(u32::MAX),
-    )
+    ConfigError::at_offset(text, span.map(|span| span.start), message)
 }
 
 // The shape of the file, with spans kept for the values validated after deserializing.
@@ -455,8 +410,5 @@ context = \"mgmt\"
     fn syntax_errors_point_into_the_text_in_characters() {
         let e = err("[project]\nnamespace = \"é\" x\n");
         assert_eq!((e.line, e.column), (2, 17));
-        assert_eq!(line_column("ab\ncé\nd", 7), (3, 1));
-        assert_eq!(line_column("é", 1), (1, 1), "inside a character");
-        assert_eq!(line_column("ab", 99), (1, 3), "past the end");
     }
 }

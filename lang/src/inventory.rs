@@ -21,6 +21,8 @@ use std::fmt;
 use serde::de::{self, IgnoredAny, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::source_error::SourceError;
+
 /// Kubernetes labels (and selectors): key → value, sorted by key.
 pub type Labels = BTreeMap<String, String>;
 
@@ -90,6 +92,39 @@ impl Service {
     pub fn port_named(&self, name: &str) -> Option<&ServicePort> {
         self.ports.iter().find(|p| p.name.as_deref() == Some(name))
     }
+
+    /// The first port that repeats an earlier one as Kubernetes forbids, with its index: the
+    /// same name, or the same number and protocol (the same number over TCP and UDP, as DNS
+    /// on 53, is fine). The loader rejects such a service, and so does the manifest import.
+    pub fn first_port_clash(&self) -> Option<(usize, PortClash<'_>)> {
+        let mut names = BTreeSet::new();
+        let mut numbers = BTreeSet::new();
+        for (p, port) in self.ports.iter().enumerate() {
+            if let Some(name) = &port.name
+                && !names.insert(name)
+            {
+                return Some((p, PortClash::Name(name)));
+            }
+            let protocol = port
+                .protocol
+                .as_deref()
+                .unwrap_or("TCP")
+                .to_ascii_uppercase();
+            if !numbers.insert((port.port, protocol)) {
+                return Some((p, PortClash::Number(port.port)));
+            }
+        }
+        None
+    }
+}
+
+/// What a port repeats: see [`Service::first_port_clash`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortClash<'a> {
+    /// A name an earlier port has.
+    Name(&'a str),
+    /// A number an earlier port has with the same protocol.
+    Number(u16),
 }
 
 /// One port of a Service.
@@ -224,42 +259,7 @@ pub struct Workload {
 // ---------------------------------------------------------------------------------------------
 
 /// Why an inventory file was rejected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InventoryError {
-    /// 1-based line; 0 when unknown.
-    pub line: u32,
-    /// 1-based column in characters; 0 when unknown.
-    pub column: u32,
-    /// What is wrong and what was expected, without the location.
-    pub message: String,
-}
-
-impl InventoryError {
-    fn new(line: u32, column: u32, message: impl Into<String>) -> Self {
-        InventoryError {
-            line,
-            column,
-            message: sanitize(&message.into()),
-        }
-    }
-}
-
-impl fmt::Display for InventoryError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // "line 0, column 0" would read like a real position; say nothing instead.
-        if self.line == 0 {
-            f.write_str(&self.message)
-        } else {
-            write!(
-                f,
-                "line {}, column {}: {}",
-                self.line, self.column, self.message
-            )
-        }
-    }
-}
-
-impl std::error::Error for InventoryError {}
+pub type InventoryError = SourceError;
 
 /// Parses an inventory file: JSON when `file_name` ends in `.json`, YAML otherwise.
 ///
@@ -408,23 +408,6 @@ fn saturate(n: u64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Escapes control characters so that a hostile key cannot rewrite the user's terminal.
-fn sanitize(message: &str) -> String {
-    if !message.chars().any(char::is_control) {
-        return message.to_owned();
-    }
-    message
-        .chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_debug().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
 // ---------------------------------------------------------------------------------------------
 // Validation (after deserializing)
 // ---------------------------------------------------------------------------------------------
@@ -490,42 +473,21 @@ fn first_duplicate(inventory: &Inventory) -> Option<Duplicate> {
                         ),
                     });
                 }
-                if let Some((p, message)) = first_duplicate_port(service) {
+                if let Some((p, clash)) = service.first_port_clash() {
+                    let message = match clash {
+                        PortClash::Name(name) => {
+                            format!("duplicate port name `{name}` in service `{}`", service.name)
+                        }
+                        PortClash::Number(port) => {
+                            format!("duplicate port {port} in service `{}`", service.name)
+                        }
+                    };
                     return Some(Duplicate {
                         at: Position::Port(c, n, s, p),
                         message,
                     });
                 }
             }
-        }
-    }
-    None
-}
-
-/// Kubernetes rejects two ports with the same name, or the same number and protocol, in one
-/// Service; the same number over TCP and UDP (DNS on 53) is fine.
-fn first_duplicate_port(service: &Service) -> Option<(usize, String)> {
-    let mut names = BTreeSet::new();
-    let mut numbers = BTreeSet::new();
-    for (p, port) in service.ports.iter().enumerate() {
-        if let Some(name) = &port.name
-            && !names.insert(name)
-        {
-            return Some((
-                p,
-                format!("duplicate port name `{name}` in service `{}`", service.name),
-            ));
-        }
-        let protocol = port
-            .protocol
-            .as_deref()
-            .unwrap_or("TCP")
-            .to_ascii_uppercase();
-        if !numbers.insert((port.port, protocol)) {
-            return Some((
-                p,
-                format!("duplicate port {} in service `{}`", port.port, service.name),
-            ));
         }
     }
     None

@@ -11,5 +11,6 @@ pub mod explain;
 pub mod fmt;
 pub mod ide;
 pub mod inventory;
+pub mod source_error;
 pub mod suggest;
 pub mod syntax;

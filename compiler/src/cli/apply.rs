@@ -12,17 +12,14 @@
 //! summary line; on failure, one `error:` line naming the resource and a `note:` saying exactly
 //! what was applied before it.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 
-use route_lang::db::project_diagnostics;
-
+use super::build::{self, Built, Purpose};
 use super::{Console, Exit};
 use crate::cluster::apply::{self, Event, Options, Outcome, Planned, Report};
 use crate::cluster::{self, Target};
-use crate::lower;
-use crate::project::{self, LoadOptions};
-use crate::render::{self, Counts};
+use crate::project::LoadOptions;
 
 /// What `apply` and `diff` share: which project, and which cluster.
 #[derive(Debug, clap::Args)]
@@ -69,9 +66,10 @@ pub(super) struct Compiled {
     pub targets: Vec<Target>,
 }
 
-/// Loads and compiles the project as `build` does, printing the diagnostics (on stderr: stdout
-/// carries the command's result). Returns `Err(exit)` when the command must stop: `refused`
-/// when the program has errors, [`Exit::BadInput`] when it could not be read.
+/// Loads and compiles the project as `build` does ([`build::compile`], which prints the
+/// diagnostics), then plans its objects for the management clusters. Returns `Err(exit)` when
+/// the command must stop: `refused` when the program has errors, [`Exit::BadInput`] when it
+/// could not be read or planned.
 pub(super) fn compile(
     args: &ClusterArgs,
     console: &mut Console,
@@ -81,65 +79,11 @@ pub(super) fn compile(
         path: args.path.clone(),
         inventory: args.inventory.clone(),
     };
-    let loaded = match project::load(&options) {
-        Ok(loaded) => loaded,
-        Err(error) => {
-            console.error(error)?;
-            return Ok(Err(Exit::BadInput));
-        }
-    };
-    for note in &loaded.notes {
-        console.note(note)?;
-    }
-    if !loaded.unreadable.is_empty() {
-        for error in &loaded.unreadable {
-            console.error(error)?;
-        }
-        console.error("nothing applied: every source file must be readable")?;
-        return Ok(Err(Exit::BadInput));
-    }
-
-    let mut diagnostics = project_diagnostics(&loaded.db, loaded.project);
-    let resources = if Counts::of(&diagnostics).errors > 0 {
-        None
-    } else {
-        match lower::build(&loaded.db, loaded.project) {
-            Ok(build) => Some(build.resources),
-            Err(more) => {
-                // The lowering repeats the checks' diagnostics; each is printed once.
-                for diagnostic in more {
-                    if !diagnostics.contains(&diagnostic) {
-                        diagnostics.push(diagnostic);
-                    }
-                }
-                None
-            }
-        }
-    };
-    if !diagnostics.is_empty() || resources.is_none() {
-        let counts = Counts::of(&diagnostics);
-        let files = match loaded.files.len() {
-            1 => "1 file checked".to_owned(),
-            n => format!("{n} files checked"),
+    let Built { loaded, resources } =
+        match build::compile(&options, console, Purpose::Apply, refused)? {
+            Ok(built) => built,
+            Err(exit) => return Ok(Err(exit)),
         };
-        let (stderr, color) = console.stderr()?;
-        let mut err = BufWriter::new(stderr);
-        render::human(&mut err, &loaded.db, &diagnostics, color)?;
-        let (kind, end) = if resources.is_none() {
-            ("error", "; nothing applied")
-        } else {
-            ("warning", "")
-        };
-        writeln!(
-            err,
-            "{}{counts} ({files}){end}",
-            render::prefix(kind, color)
-        )?;
-        err.flush()?;
-    }
-    let Some(resources) = resources else {
-        return Ok(Err(refused));
-    };
 
     let config = loaded.project.config(&loaded.db);
     let project = match cluster::project_identity(config.project.name.as_deref(), &loaded.root) {

@@ -5,7 +5,7 @@
 //! (`-o -`), which a warning must not corrupt. Warnings are printed and do not stop the build;
 //! any error (or an unreadable source file, without which the output would silently lose its
 //! resources) stops it before anything is written, so the output folder keeps the last good
-//! build.
+//! build. `apply` and `diff` compile through [`compile`] too, and so report alike.
 
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -17,6 +17,7 @@ use super::{Console, Exit};
 use crate::emit::{self, Format};
 use crate::project::{self, LoadOptions, LoadedProject};
 use crate::render::{self, Counts};
+use crate::resources::Resource;
 use crate::{lower, outdir};
 
 #[derive(Debug, clap::Args)]
@@ -41,37 +42,11 @@ pub fn run(args: &BuildArgs, console: &mut Console) -> io::Result<Exit> {
         path: args.path.clone(),
         inventory: args.inventory.clone(),
     };
-    let loaded = match project::load(&options) {
-        Ok(loaded) => loaded,
-        Err(error) => {
-            console.error(error)?;
-            return Ok(Exit::BadInput);
-        }
-    };
-    for note in &loaded.notes {
-        console.note(note)?;
-    }
-    if !loaded.unreadable.is_empty() {
-        for error in &loaded.unreadable {
-            console.error(error)?;
-        }
-        console.error("nothing written: every source file must be readable to build")?;
-        return Ok(Exit::BadInput);
-    }
-
-    // A failed build says everything that is wrong; a successful one says nothing of the
-    // warnings, which are the project's diagnostics (salsa has them already).
-    let (diagnostics, resources) = match lower::build(&loaded.db, loaded.project) {
-        Ok(build) => (
-            project_diagnostics(&loaded.db, loaded.project),
-            Some(build.resources),
-        ),
-        Err(diagnostics) => (diagnostics, None),
-    };
-    report(console, &loaded, &diagnostics, resources.is_none())?;
-    let Some(resources) = resources else {
-        return Ok(Exit::Problems);
-    };
+    let Built { loaded, resources } =
+        match compile(&options, console, Purpose::Build, Exit::Problems)? {
+            Ok(built) => built,
+            Err(exit) => return Ok(exit),
+        };
 
     let to_stdout = args.output.as_deref() == Some(Path::new("-"));
     if to_stdout {
@@ -103,22 +78,92 @@ pub fn run(args: &BuildArgs, console: &mut Console) -> io::Result<Exit> {
     }
 }
 
+/// A compiled project: the database it was compiled from, and its resources.
+pub(super) struct Built {
+    pub loaded: LoadedProject,
+    pub resources: Vec<Resource>,
+}
+
+/// What the resources of a compilation are for, which the "nothing …" lines name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Purpose {
+    /// `build`: written to files or stdout.
+    Build,
+    /// `apply` and `diff`: applied to (or compared with) the cluster.
+    Apply,
+}
+
+impl Purpose {
+    fn nothing(self) -> &'static str {
+        match self {
+            Purpose::Build => "nothing written",
+            Purpose::Apply => "nothing applied",
+        }
+    }
+
+    fn verb(self) -> &'static str {
+        match self {
+            Purpose::Build => "build",
+            Purpose::Apply => "apply",
+        }
+    }
+}
+
+/// Loads and compiles a project and reports its diagnostics as the module documentation says:
+/// what `build`, `apply` and `diff` share. Returns `Err(exit)` when the command must stop:
+/// `refused` when the program has errors, [`Exit::BadInput`] when it could not be read.
+pub(super) fn compile(
+    options: &LoadOptions,
+    console: &mut Console,
+    purpose: Purpose,
+    refused: Exit,
+) -> io::Result<Result<Built, Exit>> {
+    let loaded = match super::load(options, console)? {
+        Ok(loaded) => loaded,
+        Err(exit) => return Ok(Err(exit)),
+    };
+    if !loaded.unreadable.is_empty() {
+        for error in &loaded.unreadable {
+            console.error(error)?;
+        }
+        console.error(format_args!(
+            "{}: every source file must be readable to {}",
+            purpose.nothing(),
+            purpose.verb()
+        ))?;
+        return Ok(Err(Exit::BadInput));
+    }
+
+    // A failed build says everything that is wrong; a successful one says nothing of the
+    // warnings, which are the project's diagnostics (salsa has them already).
+    let (diagnostics, resources) = match lower::build(&loaded.db, loaded.project) {
+        Ok(build) => (
+            project_diagnostics(&loaded.db, loaded.project),
+            Some(build.resources),
+        ),
+        Err(diagnostics) => (diagnostics, None),
+    };
+    report(console, &loaded, &diagnostics, resources.is_none(), purpose)?;
+    Ok(match resources {
+        Some(resources) => Ok(Built { loaded, resources }),
+        None => Err(refused),
+    })
+}
+
 /// The diagnostics, then a summary line when there are any: the one `check` prints, and
-/// `nothing written` when the build stopped.
+/// `nothing written` (or `nothing applied`) when the compilation stopped.
 fn report(
     console: &mut Console,
     loaded: &LoadedProject,
     diagnostics: &[Diagnostic],
     stopped: bool,
+    purpose: Purpose,
 ) -> io::Result<()> {
     let counts = Counts::of(diagnostics);
     if diagnostics.is_empty() && !stopped {
         return Ok(());
     }
-    let files = match loaded.files.len() {
-        1 => "1 file checked".to_owned(),
-        n => format!("{n} files checked"),
-    };
+    let files = super::files_checked(loaded.files.len());
     let (stderr, color) = console.stderr()?;
     // Reports are written in many small pieces; stderr is not buffered.
     let mut err = BufWriter::new(stderr);
@@ -126,8 +171,9 @@ fn report(
     if stopped {
         writeln!(
             err,
-            "{}{counts} ({files}); nothing written",
-            render::prefix("error", color)
+            "{}{counts} ({files}); {}",
+            render::prefix("error", color),
+            purpose.nothing()
         )?;
     } else {
         writeln!(

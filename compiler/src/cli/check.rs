@@ -31,16 +31,10 @@ pub fn run(args: &CheckArgs, console: &mut Console) -> io::Result<Exit> {
         path: args.path.clone(),
         inventory: args.inventory.clone(),
     };
-    let loaded = match project::load(&options) {
+    let loaded = match super::load(&options, console)? {
         Ok(loaded) => loaded,
-        Err(error) => {
-            console.error(error)?;
-            return Ok(Exit::BadInput);
-        }
+        Err(exit) => return Ok(exit),
     };
-    for note in &loaded.notes {
-        console.note(note)?;
-    }
     for error in &loaded.unreadable {
         console.error(error)?;
     }
@@ -84,10 +78,7 @@ fn summary(
     counts: Counts,
     deny_warnings: bool,
 ) -> io::Result<()> {
-    let files = match loaded.selected_files().len() {
-        1 => "1 file checked".to_owned(),
-        n => format!("{n} files checked"),
-    };
+    let files = super::files_checked(loaded.selected_files().len());
     let color = console.color;
     let out = &mut console.out;
     if counts.errors > 0 {

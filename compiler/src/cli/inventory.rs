@@ -18,7 +18,7 @@ use super::{Console, Exit};
 use crate::cluster::import::{self, ImportOptions};
 use crate::cluster::snapshot::{self, Request};
 use crate::cluster::{self, Target};
-use crate::project::{display_path, io_message};
+use crate::project::{LoadError, display_path, io_message};
 
 #[derive(Debug, clap::Args)]
 pub struct InventoryArgs {
@@ -268,19 +268,7 @@ fn read_existing(path: &Path) -> Result<Inventory, String> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    parse_inventory(&name, &text).map_err(|e| {
-        if e.line > 0 {
-            format!(
-                "{}:{}:{}: {}",
-                display_path(path),
-                e.line,
-                e.column.max(1),
-                e.message
-            )
-        } else {
-            format!("{}: {}", display_path(path), e.message)
-        }
-    })
+    parse_inventory(&name, &text).map_err(|e| LoadError::rejected(path, e).to_string())
 }
 
 /// What the inventory files routec writes start with.

@@ -22,6 +22,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::project::{self, LoadOptions, LoadedProject};
 use crate::render;
 
 /// The command line.
@@ -116,6 +117,31 @@ pub fn run(cli: Cli) -> Exit {
             let _ = console.error(format_args!("cannot write the output: {error}"));
             Exit::BadInput
         }
+    }
+}
+
+/// Loads the project a command works on and prints the notes about how it was understood.
+/// `Err(Exit::BadInput)`, after saying why, when it cannot be loaded at all; files that could
+/// not be read are left in [`LoadedProject::unreadable`] for the command to judge.
+fn load(options: &LoadOptions, console: &mut Console) -> io::Result<Result<LoadedProject, Exit>> {
+    let loaded = match project::load(options) {
+        Ok(loaded) => loaded,
+        Err(error) => {
+            console.error(error)?;
+            return Ok(Err(Exit::BadInput));
+        }
+    };
+    for note in &loaded.notes {
+        console.note(note)?;
+    }
+    Ok(Ok(loaded))
+}
+
+/// `1 file checked`, `4 files checked`: how the summary lines count the files.
+fn files_checked(count: usize) -> String {
+    match count {
+        1 => "1 file checked".to_owned(),
+        n => format!("{n} files checked"),
     }
 }
 

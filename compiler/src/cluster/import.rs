@@ -29,7 +29,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use route_lang::inventory::{
-    Cluster, Labels, Namespace, Service, ServicePort, TargetPort, Workload,
+    Cluster, Labels, Namespace, PortClash, Service, ServicePort, TargetPort, Workload,
 };
 use serde_json::Value;
 
@@ -474,24 +474,11 @@ fn optional_string(object: &Value, field: &str) -> Result<Option<String>, String
 /// Kubernetes rejects a Service with two ports of one name, or of one number and protocol; so
 /// does the inventory loader, so such a manifest is reported here, where it can be located.
 fn check_ports(service: &Service) -> Result<(), String> {
-    let mut names = BTreeSet::new();
-    let mut numbers = BTreeSet::new();
-    for port in &service.ports {
-        if let Some(name) = &port.name
-            && !names.insert(name)
-        {
-            return Err(format!("two ports are named `{name}`"));
-        }
-        let protocol = port
-            .protocol
-            .as_deref()
-            .unwrap_or("TCP")
-            .to_ascii_uppercase();
-        if !numbers.insert((port.port, protocol)) {
-            return Err(format!("port {} is listed twice", port.port));
-        }
+    match service.first_port_clash() {
+        None => Ok(()),
+        Some((_, PortClash::Name(name))) => Err(format!("two ports are named `{name}`")),
+        Some((_, PortClash::Number(port))) => Err(format!("port {port} is listed twice")),
     }
-    Ok(())
 }
 
 /// A Deployment, StatefulSet or DaemonSet: the labels and service account of its pods.

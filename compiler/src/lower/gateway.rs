@@ -7,6 +7,7 @@
 //! defines as "any route table may bind": which tables are exposed on a gateway is said by the
 //! tables (`expose on gateway`), not by the gateway.
 
+use route_lang::check::gateway_clusters;
 use route_lang::syntax::ast::{self, GatewayStmt};
 
 use super::{Cx, selector_labels, to_u32};
@@ -16,20 +17,10 @@ use crate::resources::{
 };
 
 pub(super) fn lower(cx: &Cx<'_>, gateway: &ast::Gateway) -> Resource {
-    let mut clusters: Vec<&str> = Vec::new();
     let mut workload: Option<(&ast::Selector, Option<&ast::Name>)> = None;
     let mut listeners = Vec::new();
     for stmt in &gateway.body {
         match stmt {
-            GatewayStmt::Cluster {
-                clusters: names, ..
-            } => {
-                for name in names {
-                    if !clusters.contains(&name.text.as_str()) {
-                        clusters.push(&name.text);
-                    }
-                }
-            }
             // One `workload` is allowed; a second is a checker error.
             GatewayStmt::Workload {
                 selector,
@@ -44,10 +35,11 @@ pub(super) fn lower(cx: &Cx<'_>, gateway: &ast::Gateway) -> Resource {
                 tls,
                 ..
             } => listeners.extend(listener(port, protocol, tls.as_ref())),
-            GatewayStmt::Error(_) => {}
+            GatewayStmt::Cluster { .. } | GatewayStmt::Error(_) => {}
         }
     }
-    let workloads = clusters
+    // The clusters in source order, each once: the gateway's summary, as the checker sees it.
+    let workloads = gateway_clusters(cx.db, cx.item)
         .iter()
         .map(|cluster| WorkloadSelector {
             selector: Some(ObjectSelector {
@@ -55,7 +47,7 @@ pub(super) fn lower(cx: &Cx<'_>, gateway: &ast::Gateway) -> Resource {
                     .map(|(s, _)| selector_labels(s))
                     .unwrap_or_default(),
                 namespace: workload.and_then(|(_, ns)| ns).map(|ns| ns.text.clone()),
-                cluster: Some((*cluster).to_owned()),
+                cluster: Some(cluster.clone()),
                 ..ObjectSelector::default()
             }),
             ..WorkloadSelector::default()

@@ -1,23 +1,19 @@
 //! Virtual destinations: the selector-evaluation query [`destination_backends`] (which services
 //! back a destination, which clusters it spans) and the checks of a `destination` block.
-//!
-//! Also home of the label-selector helpers the gateway check shares: turning a selector into
-//! the inventory's `(key, value)` form, reporting label keys that exist nowhere (for services
-//! or for workloads), and explaining why a selector matches nothing (a value that exists
-//! nowhere).
 
 use std::collections::BTreeSet;
 
+use crate::check::host::{HostUse, check_host};
 use crate::check::policy::{self, PolicyLevel};
-use crate::check::{Ctx, ItemDiagnostic, list_names};
+use crate::check::selector::{check_label_keys, selector_pairs, selector_text, unknown_value};
+use crate::check::{Ctx, ItemDiagnostic, cluster_list, list_names};
 use crate::codes::Code;
 use crate::db::{Db, Item, Project, inventory_index};
-use crate::inventory::{InventoryIndex, LabelIndex, Protocol, Service, ServicePort, ServiceRef};
+use crate::inventory::{InventoryIndex, Protocol, Service, ServicePort, ServiceRef};
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, DestinationStmt, PortRef, Span};
 
 use super::gateway::{StatementRule, check_counts};
-use super::target::{quote, selector_text};
 
 /// What a destination's selectors select in the inventory, for the check, hover, inlay hints
 /// and lowering.
@@ -183,7 +179,7 @@ pub(crate) fn check(cx: &mut Ctx<'_>, destination: &ast::Destination) {
         match stmt {
             DestinationStmt::Host { hosts, .. } => {
                 for host in hosts {
-                    check_host(cx, host);
+                    check_host(cx, host, HostUse::Destination);
                 }
             }
             DestinationStmt::Port {
@@ -322,75 +318,6 @@ fn duplicate_port(cx: &mut Ctx<'_>, number: &ast::Int, first: Span) {
     );
 }
 
-/// Checks one `host`: a lowercase DNS name, without wildcard, scheme or port.
-fn check_host(cx: &mut Ctx<'_>, host: &ast::Str) {
-    let Some((problem, fix)) = host_problem(&host.value) else {
-        return;
-    };
-    let diagnostic = ItemDiagnostic::new(
-        Code::InvalidHost,
-        host.span,
-        format!("invalid host `{}`: {problem}", host.value),
-    );
-    let diagnostic = match fix {
-        Some(fixed) => diagnostic.help(format!("write `\"{fixed}\"`")).fix(host.span, quote(&fixed)),
-        None => diagnostic.help(
-            "a destination host is a DNS name such as `\"reviews.mesh.internal\"`: lowercase letters, \
-             digits, `-` and `.`, labels of at most 63 characters",
-        ),
-    };
-    cx.emit(diagnostic);
-}
-
-/// What is wrong with a destination hostname, and the corrected name when there is an obvious
-/// one.
-fn host_problem(host: &str) -> Option<(&'static str, Option<String>)> {
-    if host.is_empty() {
-        return Some(("a host cannot be empty", None));
-    }
-    if let Some((_, rest)) = host.split_once("://") {
-        let name = rest.split(['/', ':']).next().unwrap_or_default().to_owned();
-        let fix = host_problem(&name).is_none().then_some(name);
-        return Some(("a host is a name, not a URL", fix));
-    }
-    if host.contains('*') {
-        return Some(("a destination host cannot be a wildcard", None));
-    }
-    if let Some((name, _)) = host.split_once(':') {
-        let fix = host_problem(name).is_none().then(|| name.to_owned());
-        return Some(("a host has no port; declare ports with `port`", fix));
-    }
-    if host.len() > 253 {
-        return Some(("a hostname is at most 253 characters long", None));
-    }
-    if host.chars().any(|c| c.is_ascii_uppercase()) {
-        let lower = host.to_ascii_lowercase();
-        let fix = host_problem(&lower).is_none().then_some(lower);
-        return Some(("hostnames are lowercase", fix));
-    }
-    for label in host.split('.') {
-        if label.is_empty() {
-            return Some((
-                "it has an empty label (two dots in a row, or a dot at an end)",
-                None,
-            ));
-        }
-        if label.len() > 63 {
-            return Some(("a label of a hostname is at most 63 characters long", None));
-        }
-        if !label
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
-            return Some(("a hostname holds only letters, digits, `-` and `.`", None));
-        }
-        if label.starts_with('-') || label.ends_with('-') {
-            return Some(("a label of a hostname cannot start or end with `-`", None));
-        }
-    }
-    None
-}
-
 /// The checks that evaluate the selectors: unknown label keys, selectors that match nothing,
 /// and backends that lack a target port.
 fn check_backends(cx: &mut Ctx<'_>, destination: &ast::Destination) {
@@ -453,13 +380,10 @@ fn selects_nothing(
         None => message.push_str(" in any namespace"),
     }
     if let Some(clusters) = scope {
-        let names: Vec<&str> = clusters.iter().map(String::as_str).collect();
-        let noun = if names.len() == 1 {
-            "cluster"
-        } else {
-            "clusters"
-        };
-        message.push_str(&format!(" on {noun} {}", list_names(&names)));
+        message.push_str(&format!(
+            " on {}",
+            cluster_list(clusters.iter().map(String::as_str))
+        ));
     }
     let mut diagnostic = ItemDiagnostic::new(Code::SelectorMatchesNothing, selector.span, message);
     let elsewhere = |namespace: Option<&ast::Name>, scope: Option<&[String]>| -> Vec<String> {
@@ -611,158 +535,5 @@ fn plural(noun: &str, count: usize) -> String {
         format!("1 {noun}")
     } else {
         format!("{count} {noun}s")
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Label selectors, shared with the gateway check.
-// ---------------------------------------------------------------------------------------------
-
-/// A selector in the inventory's form.
-pub(super) fn selector_pairs(selector: &ast::Selector) -> Vec<(String, String)> {
-    selector
-        .labels
-        .iter()
-        .map(|label| (label.key.value.clone(), label.value.value.clone()))
-        .collect()
-}
-
-/// A label key as it would be written: bare when it is an identifier, else quoted.
-fn show_key(key: &str) -> String {
-    let mut chars = key.chars();
-    let identifier = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if identifier {
-        key.to_owned()
-    } else {
-        quote(key)
-    }
-}
-
-/// W0207 for every label key of `selector` that no `what` (service, workload) of the inventory
-/// carries. Returns whether every key is known, so that callers do not also report the
-/// selector as matching nothing.
-pub(super) fn check_label_keys<R: Copy + Ord>(
-    cx: &mut Ctx<'_>,
-    selector: &ast::Selector,
-    labels: &LabelIndex<R>,
-    what: &str,
-) -> bool {
-    let keys: Vec<&str> = labels.keys().collect();
-    let mut all_known = true;
-    for label in &selector.labels {
-        let key = &label.key.value;
-        if keys.contains(&key.as_str()) {
-            continue;
-        }
-        all_known = false;
-        let diagnostic = ItemDiagnostic::new(
-            Code::UnknownLabelKey,
-            label.key.span,
-            format!("no {what} in the inventory has a label `{key}`"),
-        );
-        let diagnostic = match did_you_mean(key, keys.iter().copied()) {
-            Some(best) => diagnostic
-                .help(format!("did you mean `{best}`?"))
-                .fix(label.key.span, show_key(best)),
-            None if keys.is_empty() => {
-                diagnostic.help(format!("no {what} of the inventory has labels"))
-            }
-            None => diagnostic.help(format!("{what} label keys: {}", list_names(&keys))),
-        };
-        cx.emit(diagnostic);
-    }
-    all_known
-}
-
-/// A label whose key exists but whose value no item carries: the likely reason a selector
-/// matches nothing.
-pub(super) struct UnknownValue {
-    message: String,
-    fix: Option<(Span, String)>,
-}
-
-impl UnknownValue {
-    /// Adds the explanation (and the fix, when a known value is close) to a diagnostic.
-    pub(super) fn apply<'db>(self, diagnostic: ItemDiagnostic<'db>) -> ItemDiagnostic<'db> {
-        let diagnostic = diagnostic.help(self.message);
-        match self.fix {
-            Some((span, replacement)) => diagnostic.fix(span, replacement),
-            None => diagnostic,
-        }
-    }
-}
-
-/// The first label of `selector` whose value no `what` of the inventory carries under its key.
-pub(super) fn unknown_value<R: Copy + Ord>(
-    selector: &ast::Selector,
-    labels: &LabelIndex<R>,
-    what: &str,
-) -> Option<UnknownValue> {
-    selector.labels.iter().find_map(|label| {
-        let key = &label.key.value;
-        let value = &label.value.value;
-        let values: Vec<&str> = labels.values(key).collect();
-        if values.is_empty() || values.contains(&value.as_str()) {
-            return None;
-        }
-        let mut message = format!("no {what} has `{key}` = `{value}`");
-        let fix = match did_you_mean(value, values.iter().copied()) {
-            Some(best) => {
-                message.push_str(&format!("; did you mean `{best}`?"));
-                Some((label.value.span, quote(best)))
-            }
-            None => {
-                message.push_str(&format!("; values of `{key}`: {}", list_names(&values)));
-                None
-            }
-        };
-        Some(UnknownValue { message, fix })
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::host_problem;
-
-    #[test]
-    fn accepts_dns_names() {
-        for host in [
-            "reviews.mesh.internal",
-            "a",
-            "reviews-v2.bookinfo.svc.cluster.local",
-            "x1.y2",
-        ] {
-            assert_eq!(host_problem(host), None, "{host}");
-        }
-    }
-
-    #[test]
-    fn rejects_bad_hosts_with_fixes_when_obvious() {
-        assert_eq!(
-            host_problem("Reviews.mesh").map(|p| p.1),
-            Some(Some("reviews.mesh".to_owned()))
-        );
-        assert_eq!(
-            host_problem("http://reviews.mesh/x").map(|p| p.1),
-            Some(Some("reviews.mesh".to_owned()))
-        );
-        assert_eq!(
-            host_problem("reviews.mesh:9080").map(|p| p.1),
-            Some(Some("reviews.mesh".to_owned()))
-        );
-        for host in [
-            "",
-            "*.mesh",
-            "a..b",
-            "-a.b",
-            "a_b.c",
-            "a.b.",
-            &"x".repeat(64),
-        ] {
-            assert!(host_problem(host).is_some(), "{host}");
-        }
     }
 }

@@ -4,14 +4,13 @@
 //! Also home of [`check_counts`], the statement-count rule (the "statements (count)" table of
 //! the language reference) that every block check applies.
 
-use crate::check::{Ctx, ItemDiagnostic, list_names};
+use crate::check::{Ctx, ItemDiagnostic, cluster_list, list_names};
 use crate::codes::Code;
 use crate::db::{Db, Item};
 use crate::inventory::InventoryIndex;
 use crate::syntax::ast::{self, GatewayStmt, Span};
 
-use super::destination::{check_label_keys, selector_pairs, unknown_value};
-use super::target::selector_text;
+use super::selector::{check_label_keys, selector_pairs, selector_text, unknown_value};
 
 /// The protocols a gateway listens with.
 const LISTENER_PROTOCOLS: [&str; 3] = ["http", "https", "tcp"];
@@ -230,14 +229,9 @@ fn check_workload(
         None => "in any namespace".to_owned(),
     };
     let message = format!(
-        "workload selector `{}` matches no workload {place} on {} {}",
+        "workload selector `{}` matches no workload {place} on {}",
         selector_text(selector),
-        if names.len() == 1 {
-            "cluster"
-        } else {
-            "clusters"
-        },
-        list_names(&names),
+        cluster_list(names.iter().copied()),
     );
     let mut diagnostic = ItemDiagnostic::new(Code::WorkloadNotFound, selector.span, message);
     for cluster in &missing {

@@ -9,10 +9,13 @@
 
 mod destination;
 mod gateway;
+mod header;
+mod host;
 mod names;
 mod policy;
 mod project;
 mod routes;
+mod selector;
 mod target;
 mod test;
 
@@ -250,5 +253,60 @@ pub(crate) fn list_names(names: &[&str]) -> String {
         format!("{} and {more} more", shown.join(", "))
     } else {
         shown.join(", ")
+    }
+}
+
+/// "cluster `a`" or "clusters `a`, `b`"; "no cluster" for none.
+pub(crate) fn cluster_list<'a>(clusters: impl IntoIterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = clusters.into_iter().collect();
+    match names.as_slice() {
+        [] => "no cluster".to_owned(),
+        [one] => format!("cluster `{one}`"),
+        _ => format!("clusters {}", list_names(&names)),
+    }
+}
+
+/// A long pattern, path or host shortened for a message.
+pub(crate) fn abbreviate(text: &str) -> String {
+    const MAX: usize = 48;
+    if text.chars().count() <= MAX {
+        text.to_owned()
+    } else {
+        let head: String = text.chars().take(MAX).collect();
+        format!("{head}…")
+    }
+}
+
+/// How a message names a character: "a space", "`/`", "`é` (U+00E9)".
+pub(crate) fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "a space".to_owned(),
+        c if c.is_control() => format!("the control character U+{:04X}", c as u32),
+        c if c.is_ascii() => format!("`{c}`"),
+        c => format!("`{c}` (U+{:04X})", c as u32),
+    }
+}
+
+/// A problem with a written value (a host, a path): what is wrong, how to fix it, and the
+/// repaired value when there is an obvious one.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Problem {
+    pub what: String,
+    pub help: String,
+    pub repaired: Option<String>,
+}
+
+impl Problem {
+    pub(crate) fn new(what: impl Into<String>, help: impl Into<String>) -> Problem {
+        Problem {
+            what: what.into(),
+            help: help.into(),
+            repaired: None,
+        }
+    }
+
+    pub(crate) fn repaired(mut self, repaired: impl Into<String>) -> Problem {
+        self.repaired = Some(repaired.into());
+        self
     }
 }

@@ -15,16 +15,18 @@
 use std::collections::HashMap;
 
 use crate::check::gateway::gateway_clusters;
+use crate::check::header::{HeaderUse, check_header_name};
+use crate::check::host::{HostUse, check_host};
 use crate::check::policy::check_apply;
-use crate::check::target::{
-    TargetScope, WorkloadPool, check_target, check_workload_selector, quote, selector_text,
-};
-use crate::check::{Ctx, ItemDiagnostic, PolicyLevel};
+use crate::check::selector::{WorkloadPool, check_workload_selector, selector_text};
+use crate::check::target::{TargetScope, check_target};
+use crate::check::{Ctx, ItemDiagnostic, PolicyLevel, Problem, abbreviate, describe_char};
 use crate::codes::Code;
 use crate::db::{Db, Item, ItemTag};
 use crate::syntax::ast::{
     self, Expose, HeaderOp, Matcher, PathKind, QueryOp, RewriteKind, RouteStmt, Span, TableStmt,
 };
+use crate::syntax::literal::quote;
 
 /// What other items need to know about a route table, without reading its syntax: the
 /// project checks (delegation cycles, unreachable tables, unused policies), the language
@@ -579,7 +581,7 @@ fn check_match(cx: &mut Ctx<'_>, matchers: &[Matcher]) {
                 }
             }
             Matcher::Header { name, op, .. } => {
-                check_header_name(cx, name);
+                check_header_name(cx, &name.value, name.span, HeaderUse::Match);
                 if let HeaderOp::Regex(regex) = op {
                     check_regex(cx, regex);
                 }
@@ -628,53 +630,6 @@ fn check_method(cx: &mut Ctx<'_>, name: &ast::Name) {
         cx.emit(diagnostic);
     } else {
         cx.unknown(Code::UnknownMethod, name, message, &METHODS);
-    }
-}
-
-/// Header names are RFC 7230 tokens; the HTTP/2 pseudo-headers Envoy matches are allowed too.
-fn check_header_name(cx: &mut Ctx<'_>, name: &ast::Str) {
-    const PSEUDO: [&str; 4] = [":authority", ":method", ":path", ":scheme"];
-    let text = name.value.as_str();
-    if PSEUDO.contains(&text) {
-        return;
-    }
-    let problem = if text.is_empty() {
-        "a header name cannot be empty".to_owned()
-    } else if text.starts_with(':') {
-        format!(
-            "`{text}` is not a pseudo-header Envoy matches (`:authority`, `:method`, `:path`, `:scheme`)"
-        )
-    } else {
-        match text.chars().find(|&c| !is_token_char(c)) {
-            None => return,
-            Some(c) => format!(
-                "invalid header name `{text}`: {} is not allowed in a header name",
-                describe_char(c)
-            ),
-        }
-    };
-    let mut diagnostic = ItemDiagnostic::new(Code::InvalidHeaderName, name.span, problem)
-        .help("a header name is letters, digits and ``!#$%&'*+-.^_`|~``, without spaces or `:`");
-    // The usual slips: a trailing colon copied from a request dump, spaces for dashes.
-    let repaired: String = text.trim().trim_end_matches(':').trim().replace(' ', "-");
-    if !repaired.is_empty() && repaired != text && repaired.chars().all(is_token_char) {
-        diagnostic = diagnostic.fix(name.span, quote(&repaired));
-    }
-    cx.emit(diagnostic);
-}
-
-/// RFC 7230 `tchar`.
-fn is_token_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
-}
-
-/// How a message names a character: "a space", "`/`", "character U+00E9 `é`".
-fn describe_char(c: char) -> String {
-    match c {
-        ' ' => "a space".to_owned(),
-        c if c.is_control() => format!("the control character U+{:04X}", c as u32),
-        c if c.is_ascii() => format!("`{c}`"),
-        c => format!("`{c}` (U+{:04X})", c as u32),
     }
 }
 
@@ -786,206 +741,6 @@ fn located(problem: String, pattern: &str, offset: usize) -> String {
         Some(c) => format!("{problem} (at character {at}, `{c}`)"),
         None => format!("{problem} (at the end)"),
     }
-}
-
-/// A long pattern or path shortened for a message.
-fn abbreviate(text: &str) -> String {
-    const MAX: usize = 48;
-    if text.chars().count() <= MAX {
-        text.to_owned()
-    } else {
-        let head: String = text.chars().take(MAX).collect();
-        format!("{head}…")
-    }
-}
-
-/// A problem with a host or a path: what is wrong, how to fix it, and the repaired value when
-/// there is an obvious one.
-#[derive(Debug, PartialEq, Eq)]
-struct Problem {
-    what: String,
-    help: String,
-    repaired: Option<String>,
-}
-
-impl Problem {
-    fn new(what: impl Into<String>, help: impl Into<String>) -> Problem {
-        Problem {
-            what: what.into(),
-            help: help.into(),
-            repaired: None,
-        }
-    }
-
-    fn repaired(mut self, repaired: impl Into<String>) -> Problem {
-        self.repaired = Some(repaired.into());
-        self
-    }
-}
-
-/// Where a host name is written; each place allows a little more than a plain name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum HostUse {
-    /// `hosts`: also `*.suffix`.
-    Table,
-    /// `redirect host`: a plain name (the redirect keeps the request's port).
-    Redirect,
-    /// `rewrite host`: the new `Host` header, so also `name:port`.
-    Rewrite,
-}
-
-/// Checks a host name.
-fn check_host(cx: &mut Ctx<'_>, host: &ast::Str, usage: HostUse) {
-    let Some(problem) = host_problem(&host.value, usage) else {
-        return;
-    };
-    let mut diagnostic = ItemDiagnostic::new(
-        Code::InvalidHost,
-        host.span,
-        format!(
-            "invalid host `{}`: {}",
-            abbreviate(&host.value),
-            problem.what
-        ),
-    )
-    .help(problem.help);
-    // Offer the repair only when it is itself a valid host.
-    if let Some(repaired) = problem
-        .repaired
-        .filter(|r| host_problem(r, usage).is_none())
-    {
-        diagnostic = diagnostic.fix(host.span, quote(&repaired));
-    }
-    cx.emit(diagnostic);
-}
-
-/// What is wrong with a host name, if anything. Hosts are DNS names (RFC 1123 labels of
-/// letters, digits and `-`, at most 63 characters each and 253 in all, not ending in an
-/// all-numeric label); see [`HostUse`] for what else each place allows.
-fn host_problem(host: &str, usage: HostUse) -> Option<Problem> {
-    const NAME: &str = "a host is a DNS name such as `shop.example.com`";
-    let wildcard = usage == HostUse::Table;
-    if host.is_empty() {
-        return Some(Problem::new("it is empty", NAME));
-    }
-    if let Some((_, rest)) = host.split_once("://") {
-        let name = rest.split(['/', ':', '?']).next().unwrap_or_default();
-        return Some(
-            Problem::new(
-                "this is a URL, not a host name",
-                "write the host name alone",
-            )
-            .repaired(name),
-        );
-    }
-    if let Some((name, _)) = host.split_once('/') {
-        return Some(
-            Problem::new("a host has no path", "write the host name alone").repaired(name),
-        );
-    }
-    if let Some((name, port)) = host.split_once(':') {
-        let port_ok = port.parse::<u16>().is_ok_and(|port| port != 0);
-        if usage == HostUse::Rewrite && port_ok {
-            return host_problem(name, HostUse::Redirect);
-        }
-        return Some(match usage {
-            HostUse::Rewrite => Problem::new(
-                format!("`{port}` is not a port"),
-                "write `NAME` or `NAME:PORT`, the port from 1 to 65535",
-            ),
-            HostUse::Table => Problem::new(
-                "a host has no port",
-                "write the host name alone: the port is the listener's",
-            )
-            .repaired(name),
-            HostUse::Redirect => {
-                Problem::new("a host has no port", "write the host name alone").repaired(name)
-            }
-        });
-    }
-    let name = match host.strip_prefix("*.") {
-        Some(suffix) if wildcard => suffix,
-        _ if host.contains('*') => {
-            return Some(if !wildcard {
-                Problem::new("a wildcard is not allowed here", "write one host name")
-            } else if host == "*" {
-                Problem::new(
-                    "a bare `*` (every host) is not a valid route table host",
-                    "list the hosts, or use a wildcard under a domain such as `*.example.com`",
-                )
-            } else {
-                Problem::new(
-                    "`*` may only stand for the whole first label",
-                    "write the wildcard as `*.example.com`",
-                )
-            });
-        }
-        _ => host,
-    };
-    if let Some(trimmed) = name.strip_suffix('.') {
-        let repaired = &host[..host.len() - 1];
-        return Some(if trimmed.is_empty() {
-            Problem::new(
-                "a wildcard needs a domain after `*.`",
-                "write the wildcard as `*.example.com`",
-            )
-        } else {
-            Problem::new("it ends with a dot", "remove the final dot").repaired(repaired)
-        });
-    }
-    if name.is_empty() {
-        return Some(Problem::new(
-            "a wildcard needs a domain after `*.`",
-            "write the wildcard as `*.example.com`",
-        ));
-    }
-    if host.len() > 253 {
-        return Some(Problem::new("it is longer than 253 characters", NAME));
-    }
-    for label in name.split('.') {
-        if label.is_empty() {
-            return Some(Problem::new(
-                "it has an empty label (a dot at the start or two dots in a row)",
-                NAME,
-            ));
-        }
-        if label.len() > 63 {
-            return Some(Problem::new(
-                format!(
-                    "the label `{}` is longer than 63 characters",
-                    abbreviate(label)
-                ),
-                "each dot-separated part of a host name has at most 63 characters",
-            ));
-        }
-        if let Some(c) = label
-            .chars()
-            .find(|c| !c.is_ascii_alphanumeric() && *c != '-')
-        {
-            let problem = Problem::new(
-                format!("{} is not allowed in a host name", describe_char(c)),
-                "a host name is letters, digits, `-` and `.`",
-            );
-            return Some(match c {
-                '_' => problem.repaired(host.replace('_', "-")),
-                _ => problem,
-            });
-        }
-        if label.starts_with('-') || label.ends_with('-') {
-            return Some(Problem::new(
-                format!("the label `{label}` starts or ends with `-`"),
-                "each dot-separated part of a host name starts and ends with a letter or digit",
-            ));
-        }
-    }
-    let last = name.rsplit('.').next().unwrap_or(name);
-    if last.chars().all(|c| c.is_ascii_digit()) {
-        return Some(Problem::new(
-            format!("its last label `{last}` is all digits"),
-            "IP addresses are not valid hosts here: use a DNS name",
-        ));
-    }
-    None
 }
 
 /// Checks a path: one a matcher compares (`matcher`: without query or fragment) or one a
@@ -1203,7 +958,7 @@ fn check_weights(cx: &mut Ctx<'_>, route: &ast::Route, targets: &[ast::Target], 
 
 #[cfg(test)]
 mod tests {
-    use super::{HostUse, TableSummary, host_problem, path_problem, regex_problem, table_summary};
+    use super::{TableSummary, path_problem, regex_problem, table_summary};
     use crate::db::{Database, SourceFile, file_items};
 
     #[test]
@@ -1238,43 +993,6 @@ mod tests {
                 has_weight: false,
             }
         );
-    }
-
-    fn host_ok(host: &str) -> bool {
-        host_problem(host, HostUse::Table).is_none()
-    }
-
-    #[test]
-    fn hosts() {
-        assert!(host_ok("bookinfo.example.com"));
-        assert!(host_ok("*.bookinfo.internal"));
-        assert!(host_ok("localhost"));
-        assert!(host_ok("Shop.Example.com"));
-        for bad in [
-            "", "*", "a.*.com", "foo*.com", "*.", "a..b", ".a", "-a.com", "a-.com", "a_b.com",
-            "1.2.3.4", "a b",
-        ] {
-            assert!(!host_ok(bad), "{bad:?} should be rejected");
-        }
-        assert!(host_problem("*.example.com", HostUse::Redirect).is_some());
-        assert!(host_problem("example.com:8080", HostUse::Redirect).is_some());
-        assert!(host_problem("example.com:8080", HostUse::Rewrite).is_none());
-        assert!(host_problem("example.com:0", HostUse::Rewrite).is_some());
-        let repaired = |h: &str| host_problem(h, HostUse::Table).and_then(|p| p.repaired);
-        assert_eq!(
-            repaired("https://shop.example.com/x").as_deref(),
-            Some("shop.example.com")
-        );
-        assert_eq!(
-            repaired("shop.example.com:443").as_deref(),
-            Some("shop.example.com")
-        );
-        assert_eq!(
-            repaired("shop.example.com.").as_deref(),
-            Some("shop.example.com")
-        );
-        assert_eq!(repaired("my_shop.com").as_deref(), Some("my-shop.com"));
-        assert!(!host_ok(&format!("{}.com", "a".repeat(64))));
     }
 
     #[test]

@@ -9,16 +9,15 @@
 //! Which clusters matter depends on who sends the request: a gateway's cluster for north-south
 //! traffic, any client's cluster inside the mesh. The caller says which with a [`TargetScope`].
 //!
-//! The selector helpers at the bottom ([`check_workload_selector`] and friends) are shared with
-//! `expose to workloads`, which asks the same questions of a workload selector.
-
-use std::collections::BTreeSet;
+//! A subset is a workload selector, checked with [`super::selector`] as `expose to workloads`
+//! is.
 
 use crate::check::destination::destination_backends;
-use crate::check::{Ctx, ItemDiagnostic, list_names};
+use crate::check::selector::{WorkloadPool, check_workload_selector, selector_text};
+use crate::check::{Ctx, ItemDiagnostic, cluster_list, list_names};
 use crate::codes::Code;
 use crate::db::ItemTag;
-use crate::inventory::{Labels, ServiceEntry};
+use crate::inventory::ServiceEntry;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, PortRef};
 
@@ -470,196 +469,5 @@ fn check_destination<'db>(cx: &mut Ctx<'db>, name: &ast::Name, port: Option<&Por
             cx.emit(diagnostic);
         }
         None => {}
-    }
-}
-
-/// The workloads a selector is matched against, and how to speak of them.
-pub(super) struct WorkloadPool<'a> {
-    /// The labels of every candidate workload.
-    pub workloads: Vec<&'a Labels>,
-    /// "the workloads of `reviews.bookinfo`": the candidates, for help lines.
-    pub described: String,
-    /// Why there are no candidates at all, for when there are none.
-    pub empty: String,
-}
-
-/// Checks a workload selector against a pool of candidates: keys no workload of the inventory
-/// carries (W0207, with "did you mean"), else a selector that picks no candidate (W0206, with
-/// the values the candidates do have). `message` is the W0206 message.
-pub(super) fn check_workload_selector(
-    cx: &mut Ctx<'_>,
-    selector: &ast::Selector,
-    pool: &WorkloadPool<'_>,
-    message: String,
-) {
-    if !check_label_keys(cx, selector) {
-        return;
-    }
-    let matches = |labels: &Labels| {
-        selector
-            .labels
-            .iter()
-            .all(|l| labels.get(&l.key.value) == Some(&l.value.value))
-    };
-    if pool.workloads.iter().any(|w| matches(w)) {
-        return;
-    }
-    let diagnostic = ItemDiagnostic::new(Code::SelectorMatchesNothing, selector.span, message);
-    let diagnostic = if pool.workloads.is_empty() {
-        diagnostic.help(pool.empty.clone())
-    } else {
-        explain_miss(diagnostic, selector, pool)
-    };
-    cx.emit(diagnostic);
-}
-
-/// Says why a selector picks none of the candidates: the first label no candidate has (with
-/// the values they do have), or that no single candidate carries every label.
-fn explain_miss<'db>(
-    diagnostic: ItemDiagnostic<'db>,
-    selector: &ast::Selector,
-    pool: &WorkloadPool<'_>,
-) -> ItemDiagnostic<'db> {
-    let described = &pool.described;
-    for label in &selector.labels {
-        let key = &label.key.value;
-        let values: BTreeSet<&str> = pool
-            .workloads
-            .iter()
-            .filter_map(|w| w.get(key).map(String::as_str))
-            .collect();
-        if values.contains(label.value.value.as_str()) {
-            continue;
-        }
-        if values.is_empty() {
-            return diagnostic.help(format!("none of {described} has a label `{key}`"));
-        }
-        let shown = values
-            .iter()
-            .map(|v| format!("`{v}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        return match did_you_mean(&label.value.value, values.iter().copied()) {
-            Some(best) => diagnostic
-                .help(format!(
-                    "did you mean `{best}`? {described} have `{key}` = {shown}"
-                ))
-                .fix(label.value.span, quote(best)),
-            None => diagnostic.help(format!("{described} have `{key}` = {shown}")),
-        };
-    }
-    diagnostic.help(format!(
-        "no single one of {described} carries all of these labels"
-    ))
-}
-
-/// Reports every selector key that no workload of the inventory carries; true when all are
-/// known.
-fn check_label_keys(cx: &mut Ctx<'_>, selector: &ast::Selector) -> bool {
-    let known: Vec<&str> = cx.inventory.workload_labels().keys().collect();
-    let mut ok = true;
-    for label in &selector.labels {
-        let key = &label.key;
-        if known.contains(&key.value.as_str()) {
-            continue;
-        }
-        ok = false;
-        let diagnostic = ItemDiagnostic::new(
-            Code::UnknownLabelKey,
-            key.span,
-            format!("no workload in the inventory has a label `{}`", key.value),
-        );
-        let diagnostic = match did_you_mean(&key.value, known.iter().copied()) {
-            Some(best) => diagnostic
-                .help(format!("did you mean `{best}`?"))
-                .fix(key.span, label_key_text(best)),
-            None if known.is_empty() => diagnostic.help("no workload of the inventory has labels"),
-            None => diagnostic.help(format!("label keys in use: {}", list_names(&known))),
-        };
-        cx.emit(diagnostic);
-    }
-    ok
-}
-
-/// `(app = "reviews", "app.kubernetes.io/part-of" = "shop")`, as it would be written.
-pub(super) fn selector_text(selector: &ast::Selector) -> String {
-    let labels: Vec<String> = selector
-        .labels
-        .iter()
-        .map(|l| {
-            format!(
-                "{} = {}",
-                label_key_text(&l.key.value),
-                quote(&l.value.value)
-            )
-        })
-        .collect();
-    format!("({})", labels.join(", "))
-}
-
-/// A label key as it must be written: bare when it is an identifier, quoted otherwise.
-fn label_key_text(key: &str) -> String {
-    if is_identifier(key) {
-        key.to_owned()
-    } else {
-        quote(key)
-    }
-}
-
-/// `[A-Za-z_][A-Za-z0-9_-]*`, the language's identifiers.
-fn is_identifier(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-}
-
-/// A string literal for `text`, escaped as the lexer reads it.
-pub(super) fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// "cluster `a`" or "clusters `a`, `b`"; "no cluster" for none.
-fn cluster_list<'a>(clusters: impl Iterator<Item = &'a str>) -> String {
-    let names: Vec<&str> = clusters.collect();
-    match names.as_slice() {
-        [] => "no cluster".to_owned(),
-        [one] => format!("cluster `{one}`"),
-        _ => format!("clusters {}", list_names(&names)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{is_identifier, quote};
-
-    #[test]
-    fn quotes_like_the_lexer_reads() {
-        assert_eq!(quote("v1"), "\"v1\"");
-        assert_eq!(quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
-        assert_eq!(quote("\u{7}"), "\"\\u{7}\"");
-    }
-
-    #[test]
-    fn identifiers() {
-        assert!(is_identifier("app"));
-        assert!(is_identifier("part-of_2"));
-        assert!(!is_identifier("app.kubernetes.io/name"));
-        assert!(!is_identifier("2app"));
-        assert!(!is_identifier(""));
     }
 }

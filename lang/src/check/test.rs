@@ -2,16 +2,17 @@
 //! names, gateway) and expectations that name things that exist. Whether the expectations
 //! hold is `routec test`'s business, not the checker's.
 
+use crate::check::header::{HeaderUse, check_header_name};
+use crate::check::host::is_dns_name;
 use crate::check::routes::table_summary;
 use crate::check::target::{TargetScope, check_target};
 use crate::check::{Ctx, ItemDiagnostic};
 use crate::codes::Code;
 use crate::db::ItemTag;
 use crate::syntax::ast::{self, TestStmt};
+use crate::syntax::literal::quote;
 
 use super::gateway::{StatementRule, check_counts};
-use super::policy::valid_header_name;
-use super::target::quote;
 
 /// The methods a request (and a `method` matcher) may use.
 const METHODS: [&str; 9] = [
@@ -33,7 +34,7 @@ pub(crate) fn check(cx: &mut Ctx<'_>, test: &ast::Test) {
                 check_method(cx, method);
                 check_url(cx, url);
                 for (name, _) in headers {
-                    check_header_name(cx, name);
+                    check_header_name(cx, &name.value, name.span, HeaderUse::Plain);
                 }
                 if let Some(gateway) = via_gateway {
                     cx.resolve(ItemTag::Gateway, gateway);
@@ -156,11 +157,7 @@ fn url_problem(url: &str) -> Option<&'static str> {
     if host.is_empty() {
         return Some("it has no host");
     }
-    if !authority.starts_with('[')
-        && !host.split('.').all(|label| {
-            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
-    {
+    if !authority.starts_with('[') && !is_dns_name(host) {
         return Some("the host is not a valid hostname");
     }
     if let Some(port) = port
@@ -169,17 +166,6 @@ fn url_problem(url: &str) -> Option<&'static str> {
         return Some("the port must be a number between 1 and 65535");
     }
     None
-}
-
-/// E0403 for a request header name that is not an HTTP token.
-fn check_header_name(cx: &mut Ctx<'_>, name: &ast::Str) {
-    if valid_header_name(&name.value) {
-        return;
-    }
-    cx.emit(
-        ItemDiagnostic::new(Code::InvalidHeaderName, name.span, format!("invalid header name `{}`", name.value))
-            .help("a header name is a non-empty run of letters, digits and `!#$%&'*+-.^_`|~`, such as `\"x-user\"`"),
-    );
 }
 
 /// `expect route TABLE.ROUTE`: the table exists and has that route.

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 
 use super::classify::Block;
 use super::docs::{self, Keyword};
-use super::{TextRange, clamp, fuzzy_match, is_identifier, quote, slice};
+use super::{TextRange, clamp, fuzzy_match, slice};
 use crate::check::{
     FieldType, PolicyKind, PolicyLevel, destination_backends, gateway_clusters, policy_kind,
     table_summary,
@@ -26,6 +26,7 @@ use crate::db::{
 };
 use crate::inventory::{InventoryIndex, LabelIndex, Protocol, infer_protocol};
 use crate::syntax::Parse;
+use crate::syntax::literal::{is_identifier, quote};
 
 /// The most items one request returns. A list this long may have been cut: the editor should
 /// ask again as the user types (LSP `isIncomplete`).

@@ -10,8 +10,7 @@ use std::collections::BTreeMap;
 
 use super::classify::{Block, Node, node_at};
 use super::{
-    TextRange, clamp, docs, is_identifier, item_of, list_some, parsed_item_of, quote, range_of,
-    slice, token_at,
+    TextRange, clamp, docs, item_of, list_some, parsed_item_of, range_of, slice, token_at,
 };
 use crate::check::{
     FieldSpec, PolicyKind, destination_backends, gateway_clusters, policy_kind, table_summary,
@@ -21,6 +20,7 @@ use crate::db::{
 };
 use crate::inventory::{InventoryIndex, ServicePort, TargetPort, infer_protocol};
 use crate::syntax::ast::{self, LabelMatch, PortRef, QualifiedName};
+use crate::syntax::literal::{bare_or_quoted, quote};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hover {
@@ -352,7 +352,7 @@ fn label_key_hover(inventory: &InventoryIndex, label: &LabelMatch, services: boo
     } else {
         format!("**Values** on {what}: {}", code_list(&values, 10))
     };
-    render(&format!("label {}", show_key(key)), &[details])
+    render(&format!("label {}", bare_or_quoted(key)), &[details])
 }
 
 fn label_value_hover(inventory: &InventoryIndex, label: &LabelMatch, services: bool) -> String {
@@ -369,7 +369,7 @@ fn label_value_hover(inventory: &InventoryIndex, label: &LabelMatch, services: b
     render(
         &format!(
             "{} = {}",
-            show_key(&label.key.value),
+            bare_or_quoted(&label.key.value),
             quote(&label.value.value)
         ),
         &[format!(
@@ -445,13 +445,4 @@ fn capitalize(text: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
-}
-
-/// A label key as written: bare when it is an identifier.
-fn show_key(key: &str) -> String {
-    if is_identifier(key) {
-        key.to_owned()
-    } else {
-        quote(key)
-    }
 }

@@ -136,20 +136,6 @@ fn fuzzy_match(query: &str, candidate: &str) -> bool {
     started && query.all(|q| rest.any(|c| c == q))
 }
 
-/// Identifier syntax: `[A-Za-z_][A-Za-z0-9_-]*`.
-fn is_identifier(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-}
-
-/// A string literal with this value.
-fn quote(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
 /// `a`, `b`, `c` and 4 more — for hover lines and inlay hints that list names.
 fn list_some<'a>(names: impl IntoIterator<Item = &'a str>, shown: usize, code: bool) -> String {
     let names: Vec<&str> = names.into_iter().collect();

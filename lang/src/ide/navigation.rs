@@ -12,15 +12,14 @@
 use std::fmt;
 
 use super::classify::{Block, Node, node_at, walk};
-use super::{
-    TextRange, clamp, docs, is_identifier, item_of, parsed_item_of, range_of, slice, token_at,
-};
+use super::{TextRange, clamp, docs, item_of, parsed_item_of, range_of, slice, token_at};
 use crate::check::{dns_label_problem, table_summary};
 use crate::db::{
     Db, Item, ItemTag, Project, SourceFile, file_items, item_index, location, name_location,
     parse_file,
 };
 use crate::syntax::ast::{self, Span, TableStmt};
+use crate::syntax::literal::is_identifier;
 
 /// Where a definition is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,6 +12,7 @@
 pub mod ast;
 mod chunk;
 mod lexer;
+pub mod literal;
 mod parser;
 
 pub use lexer::{Token, lex};
