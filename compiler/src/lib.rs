@@ -9,6 +9,7 @@
 //! - [`emit`] writes them as YAML or JSON, and [`outdir`] keeps an output folder in sync.
 
 pub mod cli;
+#[cfg(feature = "cluster")]
 pub mod cluster;
 pub mod emit;
 pub mod lower;

@@ -90,6 +90,7 @@ pub(super) enum Purpose {
     /// `build`: written to files or stdout.
     Build,
     /// `apply` and `diff`: applied to (or compared with) the cluster.
+    #[cfg(feature = "cluster")]
     Apply,
 }
 
@@ -97,6 +98,7 @@ impl Purpose {
     fn nothing(self) -> &'static str {
         match self {
             Purpose::Build => "nothing written",
+            #[cfg(feature = "cluster")]
             Purpose::Apply => "nothing applied",
         }
     }
@@ -104,6 +106,7 @@ impl Purpose {
     fn verb(self) -> &'static str {
         match self {
             Purpose::Build => "build",
+            #[cfg(feature = "cluster")]
             Purpose::Apply => "apply",
         }
     }

@@ -8,12 +8,15 @@
 //! Failures are reported as one line on stderr (`error: FILE:LINE:COL: what is wrong`);
 //! results go to stdout. Nothing here panics on user input.
 
+#[cfg(feature = "cluster")]
 mod apply;
 mod build;
 mod check;
+#[cfg(feature = "cluster")]
 mod diff;
 mod explain;
 mod fmt;
+#[cfg(feature = "cluster")]
 mod inventory;
 
 use std::fmt::Display;
@@ -59,8 +62,10 @@ pub enum Command {
     /// Explain a diagnostic code, with an example and its fix.
     Explain(explain::ExplainArgs),
     /// Write the inventory from Kubernetes manifests or live clusters.
+    #[cfg(feature = "cluster")]
     Inventory(inventory::InventoryArgs),
     /// Compile a project and server-side apply it to the management cluster.
+    #[cfg(feature = "cluster")]
     #[command(
         after_help = "Exit status: 0 applied, 1 errors in the program (nothing is applied), 2 \
                       input that could not be read or a failure on the cluster (the output \
@@ -68,6 +73,7 @@ pub enum Command {
     )]
     Apply(apply::ApplyArgs),
     /// Show what `apply` would change, as a unified diff per resource.
+    #[cfg(feature = "cluster")]
     #[command(
         after_help = "Exit status: 0 no changes, 1 changes, 2 errors in the program, input \
                       that could not be read, or a failure on the cluster."
@@ -104,8 +110,11 @@ pub fn run(cli: Cli) -> Exit {
         Command::Build(args) => build::run(args, &mut console),
         Command::Fmt(args) => fmt::run(args, &mut console),
         Command::Explain(args) => explain::run(args, &mut console),
+        #[cfg(feature = "cluster")]
         Command::Inventory(args) => inventory::run(args, &mut console),
+        #[cfg(feature = "cluster")]
         Command::Apply(args) => apply::run(args, &mut console),
+        #[cfg(feature = "cluster")]
         Command::Diff(args) => diff::run(args, &mut console),
     };
     match result.and_then(|exit| console.out.flush().map(|()| exit)) {
