@@ -102,6 +102,7 @@ codes! {
     InvalidPath = "E0418", Error, "invalid path";
     DelegateToRoot = "E0419", Error, "delegation to a root table";
     EmptyTable = "E0420", Error, "route table without routes";
+    ClientNamespaceIgnored = "W0421", Warning, "namespace of exposed workloads cannot be expressed";
     // Gateways and destinations.
     UnknownProtocol = "E0501", Error, "unknown protocol";
     HttpsWithoutTls = "E0502", Error, "https listener without tls";

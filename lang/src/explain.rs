@@ -1559,6 +1559,30 @@ routes api-users {
 }
 "#,
         ),
+        Code::ClientNamespaceIgnored => (
+            "`expose to workloads (labels) in NS` names a namespace, but Gloo Mesh selects the \
+             client workloads of a route table by their labels only, so the compiled table \
+             reaches matching workloads in every namespace. Drop `in`, or select by a label \
+             that only the intended workloads carry.",
+            r#"routes bookinfo {
+  hosts "bookinfo.example.com"
+  expose to workloads (app = "productpage") in bookinfo
+  route reviews {
+    match path prefix "/reviews"
+    to destination reviews
+  }
+}
+"#,
+            r#"routes bookinfo {
+  hosts "bookinfo.example.com"
+  expose to workloads (app = "productpage")
+  route reviews {
+    match path prefix "/reviews"
+    to destination reviews
+  }
+}
+"#,
+        ),
 
         // Gateways and destinations.
         Code::UnknownProtocol => (

@@ -300,7 +300,21 @@ fn check_exposed_workloads(
 ) {
     let namespace = match namespace {
         Some(namespace) if !cx.check_namespace(namespace) => return,
-        Some(namespace) => Some(namespace.text.as_str()),
+        Some(namespace) => {
+            // Gloo selects the clients of a route table by workload labels only, so the
+            // namespace cannot reach the output: say so instead of widening silently.
+            let diagnostic = ItemDiagnostic::new(
+                Code::ClientNamespaceIgnored,
+                namespace.span,
+                format!(
+                    "`in {}` cannot be expressed: the mesh selects a route table's clients by labels only",
+                    namespace.text
+                ),
+            )
+            .help("the table is exposed to matching workloads in every namespace; drop `in` or add a label that only this namespace's workloads carry");
+            cx.emit(diagnostic);
+            Some(namespace.text.as_str())
+        }
         None => None,
     };
     let inventory = cx.inventory;
