@@ -6,8 +6,9 @@
 //! see README.md, "Live cluster tests"), and are skipped with a visible message otherwise — unless
 //! `ROUTEC_REQUIRE_LIVE_TESTS=1` (set by `.ci/run`), which turns the skip into a failure.
 //!
-//! Each test owns its names: the scenario works on a copy of `examples/bookinfo` in a folder
-//! named `bookinfo-live` (its project identity) and removes that project's leftovers first;
+//! Each test owns its names: the scenario works on a copy of `examples/bookinfo` whose
+//! `route.toml` names the project `bookinfo-live` (its identity) and removes that project's
+//! leftovers first;
 //! the error tests use the namespace `routec-live-errors`. Reruns against the same server pass.
 
 use std::fs;
@@ -254,6 +255,19 @@ fn resource_lines(run: &Run) -> Vec<&str> {
         .collect()
 }
 
+/// A copy of `examples/bookinfo` whose project identity is [`PROJECT`].
+fn copy_bookinfo(to: &Path) {
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/bookinfo"),
+        to,
+    );
+    edit(
+        &to.join("route.toml"),
+        "name = \"bookinfo\"",
+        &format!("name = \"{PROJECT}\""),
+    );
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("folder");
     for entry in fs::read_dir(from).expect("readable") {
@@ -335,10 +349,7 @@ fn apply_reapply_change_prune_and_conflicts() {
     let work = std::env::temp_dir().join(format!("routec-live-{}", std::process::id()));
     let _ = fs::remove_dir_all(&work);
     let project = work.join(PROJECT);
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/bookinfo"),
-        &project,
-    );
+    copy_bookinfo(&project);
     let run = |args: &[&str]| routec(&project, &kubeconfig, args);
     let mut timings = Vec::new();
 
@@ -559,10 +570,7 @@ fn apply_reapply_change_prune_and_conflicts() {
         json!({"team": "reviews"}),
         json!({"weight": 5}),
     ));
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/bookinfo"),
-        &project,
-    );
+    copy_bookinfo(&project);
     let refused = run(&["apply"]);
     assert_eq!(refused.code, 2, "{}", refused.stdout);
     assert!(
