@@ -62,7 +62,8 @@ measure() {
   local json="$work/results/$(basename "$project")-${label// /_}.json"
   local args=(--shell=none --warmup 2 --runs "$runs" --export-json "$json" --style none)
   if [[ -n $prepare ]]; then
-    args+=(--prepare "rm -rf $prepare")
+    # `sync` lets the file system finish the removal before the run is timed.
+    args+=(--prepare "sh -c 'rm -rf $(printf %q "$prepare") && sync'")
   fi
   hyperfine "${args[@]}" -- "$(printf '%q ' "$@")" >/dev/null
   if [[ -n $prepare ]]; then
@@ -105,7 +106,7 @@ done
 echo
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1024 / 1024 }' /proc/meminfo); routec $("$routec" --version | cut -d' ' -f2)"
 echo
-echo "| routes | files | inventory | source MB | command | median ms | mean ± σ ms | min ms | max ms | peak RSS MB |"
+echo "| routes | files | inventory | source MiB | command | median ms | mean ± σ ms | min ms | max ms | peak RSS MB |"
 echo "|---:|---:|---|---:|---|---:|---:|---:|---:|---:|"
 for row in "${rows[@]}"; do
   echo "| $row |"

@@ -3,16 +3,17 @@
 //!
 //! A project of N routes (N ≥ [`MIN_ROUTES`]) has:
 //! - N/100 *families*, each a root table with 92 routes (one of which delegates to two
-//!   delegated tables of 4 routes each), so 100 routes per family; the remainder of N/100
-//!   goes to the last root table. Every root table has two hosts of its own, is exposed on a
-//!   gateway and to the mesh, and applies a retry and a CORS policy; its routes mix path
-//!   (prefix, exact, regex), header, query and method matchers, single, subset and weighted
-//!   targets, destinations, rewrites, redirects and direct responses, and apply route-level
-//!   policies. Every route matches under a path prefix of its own, so no route shadows
-//!   another and delegated routes stay inside the delegating route's prefix;
+//!   delegated tables of 4 routes each), so 100 routes per family; the last root table also
+//!   takes the N mod 100 routes left over. Every root table has two hosts of its own, is
+//!   exposed on a gateway and to the mesh, and applies a retry and a CORS policy; its routes
+//!   mix path (prefix, exact, regex), header, query and method matchers, single, subset and
+//!   weighted targets, destinations, rewrites, redirects and direct responses, and apply
+//!   route-level policies. Every route matches under a path prefix of its own, so no route
+//!   shadows another and delegated routes stay inside the delegating route's prefix;
 //! - N/10 virtual destinations, each selecting one service by label in its namespace and
 //!   applying destination-level policies;
-//! - [`POLICIES_PER_KIND`] policies of each of the nine kinds, every one of them applied;
+//! - [`POLICIES_PER_KIND`] policies of each of the nine kinds, every one of them applied (a
+//!   project too small to apply them all defines only those it applies);
 //! - four gateways (one per cluster, and one spanning all three);
 //! - an inventory of 3 clusters × 50 namespaces (49 application namespaces of 10 services
 //!   each, two workloads per service, and the gateways' namespace): 1,473 services that
@@ -22,7 +23,7 @@
 //! blocks, gateways and policies in the first file). Randomness comes from a SplitMix64
 //! generator seeded by the caller, so a seed always yields the same bytes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
@@ -225,14 +226,13 @@ pub fn generate(options: &Options) -> GeneratedProject {
     let mut writers: Vec<Writer> = (0..files)
         .map(|f| Writer::new(f, files, options.seed))
         .collect();
-    let (first, _) = writers.split_at_mut(1);
-    let first = &mut first[0];
-    first.gateways();
-    first.policies(&catalog);
-    for d in 0..destinations {
-        writers[d * files / destinations].destination(&catalog, d);
-    }
+    writers[0].gateways();
+    // The policies go here, once it is known which ones are applied.
+    let policies_at = writers[0].out.len();
     let mut uses = Uses::default();
+    for d in 0..destinations {
+        writers[d * files / destinations].destination(&catalog, d, &mut uses);
+    }
     for t in 0..families {
         let extra = if t + 1 == families {
             routes % ROUTES_PER_FAMILY
@@ -247,6 +247,9 @@ pub fn generate(options: &Options) -> GeneratedProject {
         };
         writer.family(&catalog, &plan, &mut uses);
     }
+    let rest = writers[0].out.split_off(policies_at);
+    writers[0].policies(&catalog, &uses.applied);
+    writers[0].out.push_str(&rest);
 
     let sources = writers
         .into_iter()
@@ -453,8 +456,9 @@ struct Family {
     destinations: usize,
 }
 
-/// How many times each route-level kind was applied by a route, so that successive uses
-/// cycle through the policies of the kind and every policy gets applied.
+/// Which policies are applied: how many times routes applied each route-level kind (so that
+/// successive uses cycle through the policies of the kind), and every policy applied anywhere
+/// (only those are defined, so that no policy is left unused in a small project).
 #[derive(Default)]
 struct Uses {
     timeout: usize,
@@ -462,6 +466,7 @@ struct Uses {
     mirror: usize,
     headers: usize,
     retry: usize,
+    applied: BTreeSet<String>,
 }
 
 impl Uses {
@@ -530,97 +535,27 @@ impl Writer {
         }
     }
 
-    fn policies(&mut self, catalog: &Catalog) {
-        const TIMEOUTS: [&str; 4] = ["250ms", "500ms", "1s", "2s"];
-        const CONDITIONS: [&str; 4] = [
-            "5xx, reset, connect-failure",
-            "gateway-error, retriable-4xx",
-            "5xx",
-            "reset, refused-stream, unavailable",
-        ];
-        const REQUEST_TIMEOUTS: [&str; 4] = ["5s", "10s", "30s", "1m30s"];
+    /// Defines the policies of `applied`, in a fixed order.
+    fn policies(&mut self, catalog: &Catalog, applied: &BTreeSet<String>) {
         self.line(format_args!(
             "# Traffic and security policies, defined once and applied to many routes.\n"
         ));
         for k in 0..POLICIES_PER_KIND {
-            self.line(format_args!("## Retry transient failures, variant {k}."));
-            self.line(format_args!("policy std-retries-{k} = retry {{"));
-            self.line(format_args!("  attempts {}", 2 + k));
-            self.line(format_args!("  per-try-timeout {}", TIMEOUTS[k]));
-            self.line(format_args!("  on {}", CONDITIONS[k]));
-            self.line(format_args!("}}\n"));
-            self.line(format_args!(
-                "policy slow-{k} = timeout {}\n",
-                REQUEST_TIMEOUTS[k]
-            ));
-            if k.is_multiple_of(2) {
-                self.line(format_args!(
-                    "policy chaos-{k} = fault {{\n  delay {}s\n  percent {}%\n}}\n",
-                    k + 1,
-                    5 + k
-                ));
-            } else {
-                self.line(format_args!(
-                    "policy chaos-{k} = fault {{\n  abort 503\n  percent 0.{k}%\n}}\n"
-                ));
+            for (name, text) in policy_texts(catalog, k) {
+                if applied.contains(&name) {
+                    self.out.push_str(&text);
+                }
             }
-            self.line(format_args!("policy web-cors-{k} = cors {{"));
-            self.line(format_args!(
-                "  origins \"https://app{k}.example.com\", \"*.example.com\""
-            ));
-            self.line(format_args!("  methods GET, POST, PUT"));
-            self.line(format_args!(
-                "  headers \"x-requested-with\", \"content-type\""
-            ));
-            self.line(format_args!("  expose \"x-request-id\""));
-            self.line(format_args!("  max-age 24h"));
-            if k.is_multiple_of(2) {
-                self.line(format_args!("  credentials"));
-            }
-            self.line(format_args!("}}\n"));
-            self.line(format_args!("policy tag-team-{k} = headers {{"));
-            self.line(format_args!(
-                "  request set \"x-team\" \"{}\"",
-                app_namespace(k)
-            ));
-            self.line(format_args!("  request remove \"x-internal-debug\""));
-            self.line(format_args!("  response remove \"server\""));
-            self.line(format_args!("}}\n"));
-            let shadowed = &catalog.services[(k * 37 + 5) % catalog.services.len()];
-            self.line(format_args!(
-                "## Shadow a little traffic to the v2 canary of {}.{}.",
-                shadowed.name, shadowed.namespace
-            ));
-            self.line(format_args!(
-                "policy shadow-{k} = mirror {{\n  to service {}.{}:{HTTP_PORT} (version = \"v2\")\n  percent {}%\n}}\n",
-                shadowed.name,
-                shadowed.namespace,
-                k + 1
-            ));
-            self.line(format_args!(
-                "policy eject-{k} = outlier {{\n  consecutive-errors {}\n  interval 10s\n  base-ejection 30s\n  max-ejection {}%\n}}\n",
-                3 + k,
-                25 * (k % 2 + 1)
-            ));
-            self.line(format_args!("policy failover-{k} = failover {{"));
-            self.line(format_args!("  prefer same-zone, same-region"));
-            self.line(format_args!("  from \"us-east1\" to \"us-west1\""));
-            if k % 2 == 1 {
-                self.line(format_args!("  from \"eu-west1\" to \"us-east1\""));
-            }
-            self.line(format_args!("}}\n"));
-            let clients = app_namespace(k);
-            self.line(format_args!(
-                "## Only the front ends of {clients} may call."
-            ));
-            self.line(format_args!("policy frontend-only-{k} = access {{"));
-            self.line(format_args!("  allow service-account web.{clients}"));
-            self.line(format_args!("  allow service-account api.{clients}"));
-            self.line(format_args!("}}\n"));
         }
     }
 
-    fn destination(&mut self, catalog: &Catalog, d: usize) {
+    /// `apply NAME, …` at `indent`, recording what was applied.
+    fn apply(&mut self, indent: &str, names: Vec<String>, uses: &mut Uses) {
+        self.line(format_args!("{indent}apply {}", names.join(", ")));
+        uses.applied.extend(names);
+    }
+
+    fn destination(&mut self, catalog: &Catalog, d: usize, uses: &mut Uses) {
         let service = catalog.for_destination(d);
         let k = d % POLICIES_PER_KIND;
         self.line(format_args!(
@@ -647,7 +582,7 @@ impl Writer {
         if d.is_multiple_of(3) {
             applied.push(format!("frontend-only-{}", (d / 3) % POLICIES_PER_KIND));
         }
-        self.line(format_args!("  apply {}", applied.join(", ")));
+        self.apply("  ", applied, uses);
         self.line(format_args!("}}\n"));
     }
 
@@ -669,7 +604,11 @@ impl Writer {
         ));
         self.line(format_args!("  expose on gateway {gateway}"));
         self.line(format_args!("  expose to mesh"));
-        self.line(format_args!("  apply std-retries-{k}, web-cors-{k}"));
+        self.apply(
+            "  ",
+            vec![format!("std-retries-{k}"), format!("web-cors-{k}")],
+            uses,
+        );
         for i in 0..plan.root_routes {
             self.out.push('\n');
             if i == DELEGATING_ROUTE.min(plan.root_routes - 1) {
@@ -692,7 +631,7 @@ impl Writer {
             ));
             self.line(format_args!("routes t{t}-{segment} {{"));
             self.line(format_args!("  weight {weight}"));
-            self.line(format_args!("  apply tag-team-{k}"));
+            self.apply("  ", vec![format!("tag-team-{k}")], uses);
             for j in 0..DELEGATED_ROUTES {
                 let service = self.service(catalog).clone();
                 self.line(format_args!("  route {}-{j} {{", service.name));
@@ -876,7 +815,7 @@ impl Writer {
                 format!("slow-{}", Uses::next(&mut uses.timeout)),
             ],
         };
-        self.line(format_args!("    apply {}", applied.join(", ")));
+        self.apply("    ", applied, uses);
     }
 
     /// A service for a route: one of the file's own namespace a fifth of the time.
@@ -927,6 +866,95 @@ impl Writer {
             format!("destination vd-{d}")
         }
     }
+}
+
+/// The policies of variant `k` (0–3) of every kind, by name.
+fn policy_texts(catalog: &Catalog, k: usize) -> Vec<(String, String)> {
+    const TIMEOUTS: [&str; 4] = ["250ms", "500ms", "1s", "2s"];
+    const CONDITIONS: [&str; 4] = [
+        "5xx, reset, connect-failure",
+        "gateway-error, retriable-4xx",
+        "5xx",
+        "reset, refused-stream, unavailable",
+    ];
+    const REQUEST_TIMEOUTS: [&str; 4] = ["5s", "10s", "30s", "1m30s"];
+    let team = app_namespace(k);
+    let fault = if k.is_multiple_of(2) {
+        format!("  delay {}s\n  percent {}%\n", k + 1, 5 + k)
+    } else {
+        format!("  abort 503\n  percent 0.{k}%\n")
+    };
+    let credentials = if k.is_multiple_of(2) {
+        "  credentials\n"
+    } else {
+        ""
+    };
+    let shadowed = &catalog.services[(k * 37 + 5) % catalog.services.len()];
+    let failover = if k % 2 == 1 {
+        "  from \"eu-west1\" to \"us-east1\"\n"
+    } else {
+        ""
+    };
+    vec![
+        (
+            format!("std-retries-{k}"),
+            format!(
+                "## Retry transient failures, variant {k}.\npolicy std-retries-{k} = retry {{\n  attempts {}\n  per-try-timeout {}\n  on {}\n}}\n\n",
+                2 + k,
+                TIMEOUTS[k],
+                CONDITIONS[k]
+            ),
+        ),
+        (
+            format!("slow-{k}"),
+            format!("policy slow-{k} = timeout {}\n\n", REQUEST_TIMEOUTS[k]),
+        ),
+        (
+            format!("chaos-{k}"),
+            format!("policy chaos-{k} = fault {{\n{fault}}}\n\n"),
+        ),
+        (
+            format!("web-cors-{k}"),
+            format!(
+                "policy web-cors-{k} = cors {{\n  origins \"https://app{k}.example.com\", \"*.example.com\"\n  methods GET, POST, PUT\n  headers \"x-requested-with\", \"content-type\"\n  expose \"x-request-id\"\n  max-age 24h\n{credentials}}}\n\n"
+            ),
+        ),
+        (
+            format!("tag-team-{k}"),
+            format!(
+                "policy tag-team-{k} = headers {{\n  request set \"x-team\" \"{team}\"\n  request remove \"x-internal-debug\"\n  response remove \"server\"\n}}\n\n"
+            ),
+        ),
+        (
+            format!("shadow-{k}"),
+            format!(
+                "## Shadow a little traffic to the v2 canary of {name}.{namespace}.\npolicy shadow-{k} = mirror {{\n  to service {name}.{namespace}:{HTTP_PORT} (version = \"v2\")\n  percent {}%\n}}\n\n",
+                k + 1,
+                name = shadowed.name,
+                namespace = shadowed.namespace,
+            ),
+        ),
+        (
+            format!("eject-{k}"),
+            format!(
+                "policy eject-{k} = outlier {{\n  consecutive-errors {}\n  interval 10s\n  base-ejection 30s\n  max-ejection {}%\n}}\n\n",
+                3 + k,
+                25 * (k % 2 + 1)
+            ),
+        ),
+        (
+            format!("failover-{k}"),
+            format!(
+                "policy failover-{k} = failover {{\n  prefer same-zone, same-region\n  from \"us-east1\" to \"us-west1\"\n{failover}}}\n\n"
+            ),
+        ),
+        (
+            format!("frontend-only-{k}"),
+            format!(
+                "## Only the front ends of {team} may call.\npolicy frontend-only-{k} = access {{\n  allow service-account web.{team}\n  allow service-account api.{team}\n}}\n\n"
+            ),
+        ),
+    ]
 }
 
 #[cfg(test)]

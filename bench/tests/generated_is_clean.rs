@@ -37,12 +37,14 @@ fn assert_clean(options: Options) {
         diagnostics.len(),
         shown.join("\n")
     );
-    let built = routec::lower::build(&loaded.db, loaded.project);
-    let resources = built.map(|build| build.resources.len());
-    assert!(
-        resources.is_ok_and(|n| n > 0),
-        "{options:?}: the project does not build"
-    );
+    match routec::lower::build(&loaded.db, loaded.project) {
+        Ok(build) => assert!(!build.resources.is_empty(), "{options:?}: nothing built"),
+        Err(diagnostics) => panic!(
+            "{options:?}: the build stops with {} diagnostics, the first: {:?}",
+            diagnostics.len(),
+            diagnostics.first().map(|d| &d.message)
+        ),
+    }
 }
 
 #[test]
@@ -61,5 +63,14 @@ fn ten_files_with_a_yaml_inventory_are_clean() {
         files: 10,
         seed: 7,
         inventory: InventoryFormat::Yaml,
+    });
+}
+
+#[test]
+fn the_smallest_project_is_clean() {
+    assert_clean(Options {
+        routes: 100,
+        files: 3,
+        ..Options::default()
     });
 }

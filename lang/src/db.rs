@@ -153,6 +153,25 @@ pub fn parse_file(db: &dyn Db, file: SourceFile) -> Parse {
     syntax::parse(file.text(db))
 }
 
+/// Where each line of a file starts, as byte offsets: the table that turns an offset into a
+/// line number in O(log lines) instead of a scan from the start of the file.
+#[salsa::tracked(returns(ref))]
+pub fn line_starts(db: &dyn Db, file: SourceFile) -> Vec<u32> {
+    std::iter::once(0)
+        .chain(
+            file.text(db)
+                .match_indices('\n')
+                .map(|(at, _)| u32::try_from(at + 1).unwrap_or(u32::MAX)),
+        )
+        .collect()
+}
+
+/// The 1-based line of a byte offset of a file.
+pub fn line_of(db: &dyn Db, file: SourceFile, offset: u32) -> u32 {
+    let starts = line_starts(db, file);
+    u32::try_from(starts.partition_point(|&start| start <= offset)).unwrap_or(u32::MAX)
+}
+
 /// The named items of a file, in source order.
 #[salsa::tracked(returns(ref))]
 pub fn file_items(db: &dyn Db, file: SourceFile) -> Vec<Item<'_>> {
@@ -167,7 +186,7 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Vec<Item<'_>> {
                 tag,
                 name,
                 file,
-                Arc::new(parsed.item.clone()),
+                Arc::clone(&parsed.item),
                 parsed.first_token,
                 parsed.doc.clone(),
             ))

@@ -42,15 +42,22 @@ pub fn run(args: &BuildArgs, console: &mut Console) -> io::Result<Exit> {
         path: args.path.clone(),
         inventory: args.inventory.clone(),
     };
-    let Built { loaded, resources } =
-        match compile(&options, console, Purpose::Build, Exit::Problems)? {
-            Ok(built) => built,
-            Err(exit) => return Ok(exit),
-        };
+    let built = match compile(&options, console, Purpose::Build, Exit::Problems)? {
+        Ok(built) => built,
+        Err(exit) => return Ok(exit),
+    };
+    let exit = output(args, console, &built);
+    // The process ends right after: freeing a large database would only cost time.
+    std::mem::forget(built);
+    exit
+}
 
+/// Writes the resources of a successful build where `-o` says.
+fn output(args: &BuildArgs, console: &mut Console, built: &Built) -> io::Result<Exit> {
+    let Built { loaded, resources } = built;
     let to_stdout = args.output.as_deref() == Some(Path::new("-"));
     if to_stdout {
-        emit::stream(&mut console.out, &resources, args.format)?;
+        emit::stream(&mut console.out, resources, args.format)?;
         return Ok(Exit::Success);
     }
     let dir = match &args.output {
@@ -59,7 +66,7 @@ pub fn run(args: &BuildArgs, console: &mut Console) -> io::Result<Exit> {
             .root
             .join(&loaded.project.config(&loaded.db).build.out),
     };
-    let files = match emit::files(&resources, args.format) {
+    let files = match emit::files(resources, args.format) {
         Ok(files) => files,
         Err(error) => {
             console.error(error)?;

@@ -121,11 +121,8 @@ pub fn lower_item<'db>(db: &'db dyn Db, project: Project, item: Item<'db>) -> Ve
 /// above the item do, and only then are the item's resources lowered again.
 #[salsa::tracked]
 fn item_line<'db>(db: &'db dyn Db, item: Item<'db>) -> u32 {
-    let at = location(db, item, item.syntax(db).span).range.start as usize;
-    let text = item.file(db).text(db);
-    let before = text.get(..at).unwrap_or(text);
-    let newlines = before.bytes().filter(|&b| b == b'\n').count();
-    u32::try_from(newlines).map_or(u32::MAX, |n| n.saturating_add(1))
+    let at = location(db, item, item.syntax(db).span).range.start;
+    route_lang::db::line_of(db, item.file(db), at)
 }
 
 /// What every lowering needs: the item, its file's namespace and source, and the lookups.

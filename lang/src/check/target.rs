@@ -371,18 +371,17 @@ fn check_subset<'db>(
     let inventory = cx.inventory;
     let mut workloads = Vec::new();
     for entry in entries {
-        let selector: Vec<(String, String)> = entry
-            .service
-            .selector
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let cluster = [entry.cluster.name.clone()];
-        for at in inventory.match_workloads(&selector, Some(namespace), Some(&cluster)) {
-            if let Some(workload) = inventory.resolve_workload(at) {
-                workloads.push(&workload.workload.labels);
-            }
-        }
+        // Only workloads of the service's own namespace on that cluster can back it; the
+        // entry holds that namespace, so there is nothing to look up mesh-wide.
+        let selector = &entry.service.selector;
+        workloads.extend(
+            entry
+                .namespace
+                .workloads
+                .iter()
+                .filter(|w| selector.iter().all(|(k, v)| w.labels.get(k) == Some(v)))
+                .map(|w| &w.labels),
+        );
     }
     // Name the clusters when only some of the service's clusters serve the request, since the
     // subset may well exist on the others.

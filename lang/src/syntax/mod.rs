@@ -9,6 +9,8 @@
 //! which gives every node a span relative to its item (see [`ast::Span`]) and means a bad item
 //! never spoils its neighbours.
 
+use std::sync::Arc;
+
 pub mod ast;
 mod chunk;
 mod lexer;
@@ -52,7 +54,8 @@ pub struct Parse {
 /// One top-level item and where it sits in the token stream.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParsedItem {
-    pub item: ast::Item,
+    /// Shared, so that the database's tracked items hold the same tree instead of a copy.
+    pub item: Arc<ast::Item>,
     /// Absolute index of the item's first token; the item's spans are relative to it.
     pub first_token: u32,
     /// The `##` comment lines directly above the item, without the `##` and one space.

@@ -45,10 +45,10 @@ pub(super) fn parse(text: &str) -> Parse {
     for c in chunks {
         let slice = toks.get(c.start..c.end).unwrap_or(&[]);
         let error_item = |first: usize, len: usize, doc: Option<String>| ParsedItem {
-            item: ast::Item {
+            item: std::sync::Arc::new(ast::Item {
                 kind: ItemKind::Error,
                 span: ast::Span::new(0, index(len)),
-            },
+            }),
             first_token: index(first),
             doc,
         };
@@ -70,7 +70,7 @@ pub(super) fn parse(text: &str) -> Parse {
                     continue;
                 };
                 items.push(ParsedItem {
-                    item,
+                    item: std::sync::Arc::new(item),
                     first_token: index(c.start),
                     doc,
                 });
