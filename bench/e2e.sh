@@ -13,8 +13,8 @@
 #   RUNS         hyperfine runs per command (default 20; 10 above 50k routes)
 #   WORK         where projects and raw results go (default /tmp/routec-e2e)
 #   ROUTEC, GEN  the binaries (default target/release/{routec,gen}, built if missing)
-#   WAIT_IDLE    seconds to wait for running cargo/rustc processes to finish before measuring
-#                (default 0: only warn about them)
+#   WAIT_IDLE    before each measurement, seconds to wait for running cargo/rustc processes
+#                to finish (default 0); a row measured while they still ran is marked `busy`
 #
 # Needs hyperfine and /usr/bin/time (Debian: apt-get install hyperfine time) and python3.
 # Run it on an otherwise idle machine: a concurrent build makes the figures meaningless.
@@ -35,16 +35,16 @@ if [[ ! -x $routec || ! -x $gen ]]; then
   (cd "$root" && cargo build --release -p routec -p routec-bench --bins) >&2
 fi
 
-# Other compilations make every figure meaningless: wait for them, or at least say so.
+# Other compilations make every figure meaningless: wait for them (up to WAIT_IDLE seconds)
+# before each measurement, and mark the rows they may have disturbed.
 busy() { pgrep -f 'rustc --crate-name|cargo (build|test|bench|clippy|check)' >/dev/null; }
-waited=0
-while busy && (( waited < ${WAIT_IDLE:-0} )); do
-  sleep 10
-  waited=$((waited + 10))
-done
-if busy; then
-  echo "warning: cargo or rustc is running; the figures will be too high" >&2
-fi
+wait_idle() {
+  local waited=0
+  while busy && (( waited < ${WAIT_IDLE:-0} )); do
+    sleep 5
+    waited=$((waited + 5))
+  done
+}
 
 mkdir -p "$work/results"
 rows=()
@@ -65,7 +65,11 @@ measure() {
     # `sync` lets the file system finish the removal before the run is timed.
     args+=(--prepare "sh -c 'rm -rf $(printf %q "$prepare") && sync'")
   fi
+  wait_idle
+  local note=""
+  if busy; then note=" (busy)"; fi
   hyperfine "${args[@]}" -- "$(printf '%q ' "$@")" >/dev/null
+  if busy; then note=" (busy)"; fi
   if [[ -n $prepare ]]; then
     rm -rf "$prepare"
   fi
@@ -79,8 +83,8 @@ ms = lambda s: f"{s * 1000:.1f}"
 print(f"{ms(r['median'])} | {ms(r['mean'])} ± {ms(r['stddev'])} | {ms(r['min'])} | {ms(r['max'])}")
 EOF
 )
-  rows+=("$label | $stats | $rss")
-  echo "$label | $stats | $rss" >&2
+  rows+=("$label$note | $stats | $rss")
+  echo "$label$note | $stats | $rss" >&2
 }
 
 for n in $sizes; do
