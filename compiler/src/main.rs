@@ -5,6 +5,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use routec::cli::{Cli, run};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     run(Cli::parse()).into()
 }
