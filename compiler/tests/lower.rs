@@ -12,6 +12,8 @@
 //!   normalisations of [`normalise`].
 //! - Determinism, errors, the per-file preview and incrementality.
 
+#[path = "../../lang/tests/support/mod.rs"]
+mod lang_support;
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,13 +28,10 @@ use routec::resources::Resource;
 use salsa::Setter;
 use serde_json::{Value, json};
 
-/// The configuration of a case without `route.toml`.
-const DEFAULT_CONFIG: &str = "[project]\nnamespace = \"bookinfo\"\n";
+use lang_support::{DEFAULT_CONFIG, TestProject, case_inputs, route_files};
 
-struct Loaded {
-    db: Database,
-    project: Project,
-}
+/// The database and project of a case, built by the same support code as route-lang's tests.
+type Loaded = TestProject;
 
 fn data(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -40,65 +39,15 @@ fn data(path: &str) -> PathBuf {
         .join(path)
 }
 
-/// Every `*.route` file below `dir`, as `(path relative to dir, text)`, sorted by path.
-fn route_files(dir: &Path) -> Vec<(String, String)> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
-        let entries = std::fs::read_dir(dir)
-            .unwrap_or_else(|error| panic!("{} is readable: {error}", dir.display()));
-        for entry in entries {
-            let path = entry.expect("directory entry").path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else if path.extension().is_some_and(|e| e == "route") {
-                let relative = path
-                    .strip_prefix(root)
-                    .expect("below the root")
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                let text = std::fs::read_to_string(&path).expect("route file is UTF-8");
-                out.push((relative, text));
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(dir, dir, &mut files);
-    files.sort();
-    files
-}
-
-/// A project from files, inventory YAML and `route.toml` text.
-fn project(files: &[(String, String)], inventory: &str, config: &str) -> Loaded {
-    let db = Database::default();
-    let config = parse_config(config).expect("valid route.toml");
-    let inventory = parse_inventory("inventory.yaml", inventory).expect("valid inventory");
-    let sources: Vec<SourceFile> = files
-        .iter()
-        .map(|(path, text)| SourceFile::new(&db, path.clone(), text.clone()))
-        .collect();
-    let inventory = InventoryInput::new(&db, inventory);
-    let project = Project::new(&db, sources, config, inventory);
-    Loaded { db, project }
-}
-
 /// A case folder: its route files, its inventory or `default_inventory`, its `route.toml` or
-/// [`DEFAULT_CONFIG`]. With `reversed`, the files are given in reverse order.
+/// the default one. With `reversed`, the files are given in reverse order.
 fn load_dir(dir: &Path, default_inventory: &Path, reversed: bool) -> Loaded {
     let mut files = route_files(dir);
     if reversed {
         files.reverse();
     }
-    let own = dir.join("inventory.yaml");
-    let inventory_path = if own.exists() {
-        own
-    } else {
-        default_inventory.to_path_buf()
-    };
-    let inventory = std::fs::read_to_string(&inventory_path).expect("inventory readable");
-    let config = std::fs::read_to_string(dir.join("route.toml"))
-        .unwrap_or_else(|_| DEFAULT_CONFIG.to_owned());
-    project(&files, &inventory, &config)
+    let (inventory, config) = case_inputs(dir, default_inventory);
+    TestProject::new(&files, &inventory, &config)
 }
 
 /// An example project, read as the CLI reads it (its `route.toml` names its inventory).
@@ -116,7 +65,7 @@ fn load_example(dir: &Path, reversed: bool) -> Loaded {
     if reversed {
         files.reverse();
     }
-    project(&files, &inventory, &config_text)
+    TestProject::new(&files, &inventory, &config_text)
 }
 
 /// One YAML stream: each resource as `serde_saphyr::to_string` writes it, separated by `---`.
@@ -450,7 +399,7 @@ fn inline(files: &[(&str, &str)]) -> Loaded {
         .collect();
     let inventory =
         std::fs::read_to_string(data("lower/inventory.yaml")).expect("inventory readable");
-    project(&files, &inventory, DEFAULT_CONFIG)
+    TestProject::new(&files, &inventory, DEFAULT_CONFIG)
 }
 
 #[test]

@@ -19,7 +19,7 @@ use std::path::Path;
 
 use route_lang::db::SourceFile;
 use route_lang::ide::{self, Symbol, TextRange};
-use support::{DEFAULT_CONFIG, TestProject, line_col};
+use support::{DEFAULT_CONFIG, TestProject, VOCABULARY, line_col};
 
 struct Fixture {
     requests: Vec<String>,
@@ -304,78 +304,6 @@ fn apply(
     }
     out
 }
-
-/// Words, symbols and non-ASCII text, to build broken inputs for the properties below.
-const VOCABULARY: &[&str] = &[
-    "gateway",
-    "destination",
-    "policy",
-    "routes",
-    "route",
-    "test",
-    "namespace",
-    "cluster",
-    "workload",
-    "listen",
-    "host",
-    "port",
-    "select",
-    "clusters",
-    "apply",
-    "hosts",
-    "expose",
-    "on",
-    "to",
-    "mesh",
-    "workloads",
-    "match",
-    "delegate",
-    "path",
-    "prefix",
-    "header",
-    "method",
-    "and",
-    "service",
-    "in",
-    "weight",
-    "expect",
-    "request",
-    "via",
-    "retry",
-    "attempts",
-    "mirror",
-    "failover",
-    "from",
-    "allow",
-    "service-account",
-    "reviews",
-    "bookinfo",
-    "app",
-    "cluster-1",
-    "ingress",
-    "chaos",
-    "GET",
-    "{",
-    "}",
-    "(",
-    ")",
-    ",",
-    ".",
-    ":",
-    "=",
-    "->",
-    "@",
-    "9080",
-    "10s",
-    "5xx",
-    "\"reviews\"",
-    "\"open",
-    "é",
-    "«x»",
-    "#c\n",
-    "##d\n",
-    "\n",
-];
 
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]

@@ -21,19 +21,8 @@ impl TestProject {
     /// Loads a case folder: its `*.route` files (sorted), its inventory or `default_inventory`,
     /// and its `route.toml` or a default one with namespace `bookinfo`.
     pub fn load(dir: &Path, default_inventory: &Path) -> TestProject {
-        let mut files: Vec<(String, String)> = Vec::new();
-        collect_route_files(dir, dir, &mut files);
-        files.sort();
-        let inventory_path = dir.join("inventory.yaml");
-        let inventory_path = if inventory_path.exists() {
-            inventory_path
-        } else {
-            default_inventory.to_path_buf()
-        };
-        let inventory = std::fs::read_to_string(&inventory_path).expect("inventory readable");
-        let config = std::fs::read_to_string(dir.join("route.toml"))
-            .unwrap_or_else(|_| DEFAULT_CONFIG.to_owned());
-        TestProject::new(&files, &inventory, &config)
+        let (inventory, config) = case_inputs(dir, default_inventory);
+        TestProject::new(&route_files(dir), &inventory, &config)
     }
 
     /// A project from `(path, text)` pairs, inventory YAML and route.toml text.
@@ -117,6 +106,29 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The inventory and `route.toml` texts of a case folder: its own `inventory.yaml` or
+/// `default_inventory`, its own `route.toml` or [`DEFAULT_CONFIG`].
+pub fn case_inputs(dir: &Path, default_inventory: &Path) -> (String, String) {
+    let own = dir.join("inventory.yaml");
+    let inventory_path = if own.exists() {
+        own
+    } else {
+        default_inventory.to_path_buf()
+    };
+    let inventory = std::fs::read_to_string(&inventory_path).expect("inventory readable");
+    let config = std::fs::read_to_string(dir.join("route.toml"))
+        .unwrap_or_else(|_| DEFAULT_CONFIG.to_owned());
+    (inventory, config)
+}
+
+/// Every `*.route` file below `dir`, as `(path relative to dir with '/', text)`, sorted by path.
+pub fn route_files(dir: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    collect_route_files(dir, dir, &mut files);
+    files.sort();
+    files
+}
+
 fn collect_route_files(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -136,3 +148,103 @@ fn collect_route_files(root: &Path, dir: &Path, out: &mut Vec<(String, String)>)
         }
     }
 }
+
+/// Words, symbols and non-ASCII text of the language, to build broken inputs that get deep into
+/// the parser and the IDE features (the property tests of both use it).
+pub const VOCABULARY: &[&str] = &[
+    "gateway",
+    "destination",
+    "policy",
+    "routes",
+    "test",
+    "namespace",
+    "route",
+    "cluster",
+    "workload",
+    "listen",
+    "host",
+    "port",
+    "select",
+    "clusters",
+    "apply",
+    "hosts",
+    "expose",
+    "on",
+    "to",
+    "mesh",
+    "workloads",
+    "weight",
+    "match",
+    "redirect",
+    "respond",
+    "delegate",
+    "rewrite",
+    "path",
+    "prefix",
+    "exact",
+    "regex",
+    "header",
+    "query",
+    "method",
+    "present",
+    "and",
+    "service",
+    "destination",
+    "in",
+    "tls",
+    "https",
+    "code",
+    "request",
+    "expect",
+    "no",
+    "via",
+    "attempts",
+    "from",
+    "allow",
+    "service-account",
+    "set",
+    "remove",
+    "response",
+    "credentials",
+    "x",
+    "GET",
+    "{",
+    "}",
+    "(",
+    ")",
+    ",",
+    ".",
+    ":",
+    "=",
+    "!=",
+    "~",
+    "->",
+    "@",
+    "9080",
+    "10s",
+    "1h30m",
+    "12.5%",
+    "5xx",
+    "\"s\"",
+    "\"\\q\"",
+    "\"open",
+    "99999999999999999999",
+    "1.5s",
+    "$",
+    "#c\n",
+    "##d\n",
+    "\n",
+    "\n\n",
+    "retry",
+    "mirror",
+    "failover",
+    "reviews",
+    "bookinfo",
+    "app",
+    "cluster-1",
+    "ingress",
+    "chaos",
+    "\"reviews\"",
+    "é",
+    "«x»",
+];
