@@ -804,6 +804,14 @@ fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
+/// The name of an LSP enumeration value: the protocol numbers them from 1.
+fn enum_name(kind: &Value, names: &[&'static str]) -> &'static str {
+    kind.as_u64()
+        .and_then(|k| names.get((k as usize).wrapping_sub(1)))
+        .copied()
+        .unwrap_or("?")
+}
+
 fn completion_kind(kind: &Value) -> &'static str {
     const NAMES: [&str; 25] = [
         "text",
@@ -832,10 +840,7 @@ fn completion_kind(kind: &Value) -> &'static str {
         "operator",
         "type parameter",
     ];
-    kind.as_u64()
-        .and_then(|k| NAMES.get((k as usize).wrapping_sub(1)))
-        .copied()
-        .unwrap_or("?")
+    enum_name(kind, &NAMES)
 }
 
 fn symbol_kind(kind: &Value) -> &'static str {
@@ -867,8 +872,5 @@ fn symbol_kind(kind: &Value) -> &'static str {
         "operator",
         "type parameter",
     ];
-    kind.as_u64()
-        .and_then(|k| NAMES.get((k as usize).wrapping_sub(1)))
-        .copied()
-        .unwrap_or("?")
+    enum_name(kind, &NAMES)
 }
