@@ -238,11 +238,21 @@ pub(super) struct StringProblem {
     pub message: String,
 }
 
+/// The body of a closed string literal without escapes, which is its value (most strings):
+/// the lexer lets no `"` into a string but the closing one.
+pub(super) fn plain_string(raw: &str) -> Option<&str> {
+    let body = raw.strip_prefix('"')?.strip_suffix('"')?;
+    (!body.contains('\\')).then_some(body)
+}
+
 /// The value of a string literal (quotes included in `raw`), and its problems.
 ///
 /// Invalid escapes are kept as written, so the value is still what the author most likely
 /// meant (a regex such as `"\d+"` keeps its backslash).
 pub(super) fn string_value(raw: &str) -> (String, Vec<StringProblem>) {
+    if let Some(body) = plain_string(raw) {
+        return (body.to_string(), Vec::new());
+    }
     let mut value = String::with_capacity(raw.len());
     let mut problems = Vec::new();
     let body = raw.strip_prefix('"').unwrap_or(raw);
@@ -391,6 +401,9 @@ mod tests {
 
     #[test]
     fn strings() {
+        assert_eq!(string_value(r#""a b""#), ("a b".to_string(), Vec::new()));
+        assert_eq!(string_value(r#""""#), (String::new(), Vec::new()));
+        assert_eq!(string_value(r#""\"""#).0, "\"");
         assert_eq!(
             string_value(r#""a\"b\\c\n\t\u{1F600}""#).0,
             "a\"b\\c\n\t\u{1F600}"

@@ -1,6 +1,8 @@
 //! Tokens → typed tree. [`parse`] lexes, reports lexical errors, cuts the tokens into items
 //! (see [`super::chunk`]) and runs a chumsky parser on each item's token slice, so every span it
-//! produces is a token index relative to the item's first token.
+//! produces is a token index relative to the item's first token. Each item is parsed first
+//! with an error type that records nothing, and again with `Rich` errors only when that pass
+//! finds an error (see [`ItemParser`]), so valid input never pays for the diagnostics.
 //!
 //! Recovery is statement by statement. Blocks are parsed by a loop (a `custom` parser) that
 //! runs the block's statement parser; when a statement fails, the loop reports chumsky's
@@ -11,8 +13,8 @@
 //! Errors found at a token that the lexer already reported (an invalid character, a malformed
 //! number) are dropped, since the lexical error says it better.
 
-use chumsky::error::RichPattern;
-use chumsky::error::RichReason;
+use chumsky::DefaultExpected;
+use chumsky::error::{EmptyErr, LabelError, RichPattern, RichReason};
 use chumsky::input::InputRef;
 use chumsky::prelude::*;
 
@@ -60,7 +62,7 @@ pub(super) fn parse(text: &str) -> Parse {
             }
             ChunkKind::Item => {
                 let doc = doc_comment(&comments, c.start, text);
-                let (output, errs) = item_parser.parse(slice).into_output_errors();
+                let (output, errs) = item_parser.parse(slice);
                 errors.extend(
                     errs.into_iter()
                         .filter_map(|e| file.convert(e, c.start, slice)),
@@ -121,7 +123,7 @@ fn lex_file(text: &str) -> Lexed<'_> {
         let slice = text.get(start..end).unwrap_or("");
         if let Some(newline) = text
             .get(previous_end..start)
-            .and_then(|gap| gap.rfind('\n'))
+            .and_then(|gap| gap.bytes().rposition(|b| b == b'\n'))
         {
             line_start = previous_end + newline + 1;
         }
@@ -201,7 +203,7 @@ fn lexical_errors(kind: Token, text: &str, range: TextRange, errors: &mut Vec<Sy
             };
             push(SyntaxErrorKind::BadNumber, range, message);
         }
-        Token::Str => {
+        Token::Str if lexer::plain_string(text).is_none() => {
             for problem in lexer::string_value(text).1 {
                 let start = range.start.saturating_add(index(problem.start));
                 let end = range.start.saturating_add(index(problem.end));
@@ -258,9 +260,70 @@ enum Msg {
 
 type In<'a> = &'a [Tok<'a>];
 type PErr<'a> = Rich<'a, Tok<'a>, SimpleSpan, Msg>;
-type Ex<'a> = extra::Err<PErr<'a>>;
-type Bx<'a, O> = Boxed<'a, 'a, In<'a>, O, Ex<'a>>;
-type Cx<'a, 'p> = InputRef<'a, 'p, In<'a>, Ex<'a>>;
+type Ex<R> = extra::Err<R>;
+type Bx<'a, R, O> = Boxed<'a, 'a, In<'a>, O, Ex<R>>;
+type Cx<'a, 'p, R> = InputRef<'a, 'p, In<'a>, Ex<R>>;
+
+/// The grammar's error type: [`PErr`] for the diagnostics, or [`EmptyErr`] for the first pass
+/// over each item (see [`ItemParser`]), which only needs to know whether there is an error.
+/// The methods build the errors of the recovery loops.
+trait Report<'a>:
+    chumsky::error::Error<'a, In<'a>>
+    + LabelError<'a, In<'a>, DefaultExpected<'a, Tok<'a>>>
+    + LabelError<'a, In<'a>, &'static str>
+    + 'a
+{
+    /// The error for a statement of `block` that starts with `tok` (at `at`) and failed with
+    /// `err`.
+    fn bad_statement(err: Self, tok: Tok<'a>, at: usize, block: &Block) -> Self;
+    /// The error for a policy field that starts with `tok` (at `at`) and failed with `err`.
+    fn bad_field(err: Self, tok: Tok<'a>, at: usize) -> Self;
+    /// The `{` at `open` of a `what` is not closed before `at`.
+    fn unclosed(open: usize, what: &'static str, at: usize) -> Self;
+}
+
+impl<'a> Report<'a> for PErr<'a> {
+    fn bad_statement(err: Self, tok: Tok<'a>, at: usize, block: &Block) -> Self {
+        // Failing on the first token means no statement starts there; say which ones could.
+        // Otherwise chumsky's furthest error is the one.
+        if err.span().start <= at {
+            unexpected_statement(&err, tok, at, block)
+        } else {
+            err
+        }
+    }
+
+    fn bad_field(err: Self, tok: Tok<'a>, at: usize) -> Self {
+        if err.span().start > at {
+            // A known field with bad arguments, or (further still) the end of the previous
+            // field: chumsky's furthest error says what was wrong.
+            return err;
+        }
+        let message = format!(
+            "unexpected `{}` in a policy: expected a field name",
+            shorten(tok.text)
+        );
+        Rich::custom(SimpleSpan::from(at..at + 1), Msg::Text(message))
+    }
+
+    fn unclosed(open: usize, what: &'static str, at: usize) -> Self {
+        Rich::custom(SimpleSpan::from(open..open + 1), Msg::Unclosed { what, at })
+    }
+}
+
+impl<'a> Report<'a> for EmptyErr {
+    fn bad_statement(err: Self, _: Tok<'a>, _: usize, _: &Block) -> Self {
+        err
+    }
+
+    fn bad_field(err: Self, _: Tok<'a>, _: usize) -> Self {
+        err
+    }
+
+    fn unclosed(_: usize, _: &'static str, _: usize) -> Self {
+        EmptyErr::default()
+    }
+}
 
 /// The file's tokens, to turn item-relative error spans into messages and byte ranges.
 struct FileTokens<'t, 's> {
@@ -379,20 +442,23 @@ fn pattern(kind: Token, text: &'static str) -> Tok<'static> {
     }
 }
 
-fn kw<'a>(word: &'static str) -> impl Parser<'a, In<'a>, Tok<'a>, Ex<'a>> + Clone {
+fn kw<'a, R: Report<'a>>(word: &'static str) -> impl Parser<'a, In<'a>, Tok<'a>, Ex<R>> + Clone {
     just(pattern(Token::Ident, word))
 }
 
-fn punct<'a>(kind: Token, text: &'static str) -> impl Parser<'a, In<'a>, Tok<'a>, Ex<'a>> + Clone {
+fn punct<'a, R: Report<'a>>(
+    kind: Token,
+    text: &'static str,
+) -> impl Parser<'a, In<'a>, Tok<'a>, Ex<R>> + Clone {
     just(pattern(kind, text))
 }
 
-fn comma<'a>() -> impl Parser<'a, In<'a>, Tok<'a>, Ex<'a>> + Clone {
+fn comma<'a, R: Report<'a>>() -> impl Parser<'a, In<'a>, Tok<'a>, Ex<R>> + Clone {
     punct(Token::Comma, ",")
 }
 
 /// A keyword kept as a [`Name`] (header actions: `set`, `remove`).
-fn kw_name<'a>(word: &'static str) -> impl Parser<'a, In<'a>, Name, Ex<'a>> + Clone {
+fn kw_name<'a, R: Report<'a>>(word: &'static str) -> impl Parser<'a, In<'a>, Name, Ex<R>> + Clone {
     kw(word).map_with(|t, e| Name {
         text: t.text.to_string(),
         span: span(e.span()),
@@ -400,10 +466,10 @@ fn kw_name<'a>(word: &'static str) -> impl Parser<'a, In<'a>, Name, Ex<'a>> + Cl
 }
 
 /// An identifier that is not one of `reserved`.
-fn name<'a>(
+fn name<'a, R: Report<'a>>(
     label: &'static str,
     reserved: Reserved,
-) -> impl Parser<'a, In<'a>, Name, Ex<'a>> + Clone {
+) -> impl Parser<'a, In<'a>, Name, Ex<R>> + Clone {
     select! {
         Tok { kind: Token::Ident, text, .. } = e if !reserved.contains(&text) =>
             Name { text: text.to_string(), span: span(e.span()) }
@@ -411,7 +477,7 @@ fn name<'a>(
     .labelled(label)
 }
 
-fn string<'a>() -> impl Parser<'a, In<'a>, Str, Ex<'a>> + Clone {
+fn string<'a, R: Report<'a>>() -> impl Parser<'a, In<'a>, Str, Ex<R>> + Clone {
     select! {
         Tok { kind: Token::Str, text, .. } = e =>
             Str { value: lexer::string_value(text).0, span: span(e.span()) }
@@ -419,13 +485,13 @@ fn string<'a>() -> impl Parser<'a, In<'a>, Str, Ex<'a>> + Clone {
     .labelled("a string")
 }
 
-fn int<'a>(label: &'static str) -> impl Parser<'a, In<'a>, Int, Ex<'a>> + Clone {
+fn int<'a, R: Report<'a>>(label: &'static str) -> impl Parser<'a, In<'a>, Int, Ex<R>> + Clone {
     select! { Tok { kind: Token::Int(value), .. } = e => Int { value, span: span(e.span()) } }
         .labelled(label)
 }
 
 /// A literal of a policy field; an identifier value may not be one of `reserved`.
-fn value<'a>(reserved: Reserved) -> impl Parser<'a, In<'a>, Value, Ex<'a>> + Clone {
+fn value<'a, R: Report<'a>>(reserved: Reserved) -> impl Parser<'a, In<'a>, Value, Ex<R>> + Clone {
     select! {
         Tok { kind: Token::Int(v), .. } => ValueKind::Int(v),
         Tok { kind: Token::Duration(v), .. } => ValueKind::Duration(v),
@@ -443,17 +509,17 @@ fn value<'a>(reserved: Reserved) -> impl Parser<'a, In<'a>, Value, Ex<'a>> + Clo
 }
 
 /// One or more, separated by commas.
-fn list<'a, O>(
-    item: impl Parser<'a, In<'a>, O, Ex<'a>> + Clone,
-) -> impl Parser<'a, In<'a>, Vec<O>, Ex<'a>> + Clone {
+fn list<'a, R: Report<'a>, O>(
+    item: impl Parser<'a, In<'a>, O, Ex<R>> + Clone,
+) -> impl Parser<'a, In<'a>, Vec<O>, Ex<R>> + Clone {
     item.separated_by(comma()).at_least(1).collect()
 }
 
 /// `NAME` or `NAME.NAMESPACE`.
-fn qualified_name<'a>(
+fn qualified_name<'a, R: Report<'a>>(
     label: &'static str,
     reserved: Reserved,
-) -> impl Parser<'a, In<'a>, QualifiedName, Ex<'a>> + Clone {
+) -> impl Parser<'a, In<'a>, QualifiedName, Ex<R>> + Clone {
     name(label, reserved)
         .then(
             punct(Token::Dot, ".")
@@ -467,7 +533,9 @@ fn qualified_name<'a>(
         })
 }
 
-fn port_ref<'a>(reserved: Reserved) -> impl Parser<'a, In<'a>, PortRef, Ex<'a>> + Clone {
+fn port_ref<'a, R: Report<'a>>(
+    reserved: Reserved,
+) -> impl Parser<'a, In<'a>, PortRef, Ex<R>> + Clone {
     choice((
         int("a port").map(PortRef::Number),
         name("a port", reserved).map(PortRef::Name),
@@ -478,7 +546,7 @@ fn port_ref<'a>(reserved: Reserved) -> impl Parser<'a, In<'a>, PortRef, Ex<'a>> 
 /// `(app = "reviews", "app.kubernetes.io/part-of" = "shop")`. Keys and values may be
 /// identifiers or strings (an identifier value is accepted as a string for friendliness).
 /// Inside parentheses nothing is ambiguous, so no word is reserved.
-fn selector<'a>() -> Bx<'a, Selector> {
+fn selector<'a, R: Report<'a>>() -> Bx<'a, R, Selector> {
     let text = |label| {
         choice((
             string(),
@@ -508,13 +576,15 @@ fn selector<'a>() -> Bx<'a, Selector> {
 }
 
 /// `in NAMESPACE` after a selector.
-fn in_namespace<'a>(reserved: Reserved) -> impl Parser<'a, In<'a>, Option<Name>, Ex<'a>> + Clone {
+fn in_namespace<'a, R: Report<'a>>(
+    reserved: Reserved,
+) -> impl Parser<'a, In<'a>, Option<Name>, Ex<R>> + Clone {
     kw("in").ignore_then(name("a namespace", reserved)).or_not()
 }
 
 /// `service NAME[.NS][:PORT] [SELECTOR] [@CLUSTER] [weight N]` or
 /// `destination NAME[:PORT] [weight N]`.
-fn target<'a>(reserved: Reserved) -> Bx<'a, Target> {
+fn target<'a, R: Report<'a>>(reserved: Reserved) -> Bx<'a, R, Target> {
     let port = punct(Token::Colon, ":")
         .ignore_then(port_ref(reserved))
         .or_not();
@@ -552,7 +622,7 @@ fn target<'a>(reserved: Reserved) -> Bx<'a, Target> {
     choice((service, destination)).boxed()
 }
 
-fn apply<'a>(reserved: Reserved) -> impl Parser<'a, In<'a>, Apply, Ex<'a>> + Clone {
+fn apply<'a, R: Report<'a>>(reserved: Reserved) -> impl Parser<'a, In<'a>, Apply, Ex<R>> + Clone {
     kw("apply")
         .ignore_then(list(name("a policy name", reserved)))
         .map_with(|policies, e| Apply {
@@ -682,7 +752,7 @@ fn is_ident(tok: &Tok<'_>, words: &[&str]) -> bool {
 }
 
 /// The item-relative index of the next token.
-fn position(inp: &mut Cx<'_, '_>) -> usize {
+fn position<'a, R: Report<'a>>(inp: &mut Cx<'a, '_, R>) -> usize {
     *inp.cursor().inner()
 }
 
@@ -690,7 +760,11 @@ fn position(inp: &mut Cx<'_, '_>) -> usize {
 /// a statement keyword (`is_sync`), a line that starts left of or below the statement's first
 /// token (statements go one per line, continuation lines are indented further), a `}` outside
 /// nested delimiters, or the end. Keywords and lines count outside braces only.
-fn skip_statement(inp: &mut Cx<'_, '_>, first: Tok<'_>, is_sync: impl Fn(&Tok<'_>) -> bool) {
+fn skip_statement<'a, R: Report<'a>>(
+    inp: &mut Cx<'a, '_, R>,
+    first: Tok<'_>,
+    is_sync: impl Fn(&Tok<'_>) -> bool,
+) {
     let mut nesting = Nesting::default();
     let mut skipped_any = false;
     while let Some(tok) = inp.peek() {
@@ -710,12 +784,9 @@ fn skip_statement(inp: &mut Cx<'_, '_>, first: Tok<'_>, is_sync: impl Fn(&Tok<'_
 }
 
 /// Reports that the block whose `{` is at `open` ends (at the current position) without `}`.
-fn unclosed(inp: &mut Cx<'_, '_>, open: usize, what: &'static str) {
+fn unclosed<'a, R: Report<'a>>(inp: &mut Cx<'a, '_, R>, open: usize, what: &'static str) {
     let at = position(inp);
-    inp.emit(Rich::custom(
-        SimpleSpan::from(open..open + 1),
-        Msg::Unclosed { what, at },
-    ));
+    inp.emit(R::unclosed(open, what, at));
 }
 
 /// "unexpected `x` in a route: expected `match`, ...", for a token that starts no statement.
@@ -749,13 +820,13 @@ fn unexpected_statement(err: &PErr<'_>, tok: Tok<'_>, at: usize, block: &Block) 
 
 /// `{ STATEMENT* }` for the statement kind of `block`. Never fails once the `{` is there: bad
 /// statements become `error(span)` (one error each), and a missing `}` is reported.
-fn block<'a, S: 'a>(
+fn block<'a, R: Report<'a>, S: 'a>(
     block: &'static Block,
-    statement: Bx<'a, S>,
+    statement: Bx<'a, R, S>,
     error: fn(ast::Span) -> S,
-) -> Bx<'a, Vec<S>> {
+) -> Bx<'a, R, Vec<S>> {
     punct(Token::LBrace, "{")
-        .ignore_then(custom(move |inp: &mut Cx<'a, '_>| {
+        .ignore_then(custom(move |inp: &mut Cx<'a, '_, R>| {
             let open = position(inp).saturating_sub(1);
             let mut body = Vec::new();
             loop {
@@ -777,14 +848,7 @@ fn block<'a, S: 'a>(
                     Ok(stmt) => body.push(stmt),
                     Err(err) => {
                         inp.rewind(checkpoint);
-                        // Failing on the first token means no statement starts there; say
-                        // which ones could. Otherwise chumsky's furthest error is the one.
-                        let at = *start.inner();
-                        if err.span().start <= at {
-                            inp.emit(unexpected_statement(&err, tok, at, block));
-                        } else {
-                            inp.emit(err);
-                        }
+                        inp.emit(R::bad_statement(err, tok, *start.inner(), block));
                         skip_statement(inp, tok, |t| is_ident(t, block.reserved));
                         body.push(error(span(inp.span_since(&start))));
                     }
@@ -798,11 +862,11 @@ fn block<'a, S: 'a>(
 /// `{ FIELD* }` of a policy. Fields are parsed by the shape their name implies; an unknown
 /// name becomes [`FieldArgs::Unknown`] with its arguments skipped silently (the checker reports
 /// it, with a suggestion), and a known field with bad arguments becomes [`FieldArgs::Error`].
-fn policy_block<'a>() -> Bx<'a, PolicyBody> {
+fn policy_block<'a, R: Report<'a>>() -> Bx<'a, R, PolicyBody> {
     let field = policy_field();
     let is_sync = |t: &Tok<'_>| is_ident(t, FIELDS);
     punct(Token::LBrace, "{")
-        .ignore_then(custom(move |inp: &mut Cx<'a, '_>| {
+        .ignore_then(custom(move |inp: &mut Cx<'a, '_, R>| {
             let open = position(inp).saturating_sub(1);
             let mut fields = Vec::new();
             loop {
@@ -836,20 +900,7 @@ fn policy_block<'a>() -> Bx<'a, PolicyBody> {
                     Err(err) => {
                         inp.rewind(checkpoint);
                         skip_statement(inp, tok, is_sync);
-                        if err.span().start > at {
-                            // A known field with bad arguments, or (further still) the end of
-                            // the previous field: chumsky's furthest error says what was wrong.
-                            inp.emit(err);
-                        } else {
-                            let message = format!(
-                                "unexpected `{}` in a policy: expected a field name",
-                                shorten(tok.text)
-                            );
-                            inp.emit(Rich::custom(
-                                SimpleSpan::from(at..at + 1),
-                                Msg::Text(message),
-                            ));
-                        }
+                        inp.emit(R::bad_field(err, tok, at));
                         // Junk that is not even a name leaves no field behind.
                         if tok.kind == Token::Ident {
                             let span = span(inp.span_since(&start));
@@ -871,7 +922,7 @@ fn policy_block<'a>() -> Bx<'a, PolicyBody> {
         .boxed()
 }
 
-fn policy_field<'a>() -> Bx<'a, PolicyField> {
+fn policy_field<'a, R: Report<'a>>() -> Bx<'a, R, PolicyField> {
     let field_name = |names: Reserved| {
         select! {
             Tok { kind: Token::Ident, text, .. } = e if names.contains(&text) =>
@@ -921,7 +972,7 @@ fn policy_field<'a>() -> Bx<'a, PolicyField> {
 // ---------------------------------------------------------------------------------------------
 // Statements
 
-fn gateway_statement<'a>() -> Bx<'a, GatewayStmt> {
+fn gateway_statement<'a, R: Report<'a>>() -> Bx<'a, R, GatewayStmt> {
     let reserved = GATEWAY.reserved;
     let cluster = kw("cluster")
         .ignore_then(list(name("a cluster name", reserved)))
@@ -950,7 +1001,7 @@ fn gateway_statement<'a>() -> Bx<'a, GatewayStmt> {
     choice((cluster, workload, listen)).boxed()
 }
 
-fn destination_statement<'a>() -> Bx<'a, DestinationStmt> {
+fn destination_statement<'a, R: Report<'a>>() -> Bx<'a, R, DestinationStmt> {
     let reserved = DESTINATION.reserved;
     let host = kw("host")
         .ignore_then(list(string()))
@@ -990,7 +1041,7 @@ fn destination_statement<'a>() -> Bx<'a, DestinationStmt> {
     choice((host, port, select, clusters, apply)).boxed()
 }
 
-fn table_statement<'a>() -> Bx<'a, TableStmt> {
+fn table_statement<'a, R: Report<'a>>() -> Bx<'a, R, TableStmt> {
     let reserved = TABLE.reserved;
     let hosts = kw("hosts")
         .ignore_then(list(string()))
@@ -1048,7 +1099,7 @@ fn table_statement<'a>() -> Bx<'a, TableStmt> {
     .boxed()
 }
 
-fn matcher<'a>(reserved: Reserved) -> Bx<'a, Matcher> {
+fn matcher<'a, R: Report<'a>>(reserved: Reserved) -> Bx<'a, R, Matcher> {
     let path = kw("path")
         .ignore_then(choice((
             kw("prefix").to(PathKind::Prefix),
@@ -1104,7 +1155,7 @@ fn matcher<'a>(reserved: Reserved) -> Bx<'a, Matcher> {
     choice((path, header, query, method)).boxed()
 }
 
-fn route_statement<'a>() -> Bx<'a, RouteStmt> {
+fn route_statement<'a, R: Report<'a>>() -> Bx<'a, R, RouteStmt> {
     let reserved = ROUTE.reserved;
     let matches = kw("match")
         .ignore_then(
@@ -1173,7 +1224,7 @@ fn route_statement<'a>() -> Bx<'a, RouteStmt> {
     choice((matches, to, redirect, respond, delegate, rewrite, apply)).boxed()
 }
 
-fn test_statement<'a>() -> Bx<'a, TestStmt> {
+fn test_statement<'a, R: Report<'a>>() -> Bx<'a, R, TestStmt> {
     let reserved = TEST.reserved;
     let header = kw("header")
         .ignore_then(string())
@@ -1242,7 +1293,37 @@ fn test_statement<'a>() -> Bx<'a, TestStmt> {
 // Items
 
 /// One item, and how many tokens of the slice it used (the rest is junk).
-fn item<'a>() -> Bx<'a, (ast::Item, usize)> {
+type ItemOutput = (ast::Item, usize);
+
+/// Parses each item first with [`EmptyErr`], which records nothing, and again with [`PErr`]
+/// only when that finds an error: with `Rich` errors chumsky records what every failed
+/// alternative expected, even on valid input. Whether a parser succeeds and what it builds
+/// does not depend on the error type, so an item without errors gets the same tree either way.
+struct ItemParser<'a> {
+    fast: Bx<'a, EmptyErr, ItemOutput>,
+    full: Bx<'a, PErr<'a>, ItemOutput>,
+}
+
+impl<'a> ItemParser<'a> {
+    fn parse(&self, item: In<'a>) -> (Option<ItemOutput>, Vec<PErr<'a>>) {
+        let fast = self.fast.parse(item);
+        if !fast.has_errors()
+            && let Some(output) = fast.into_output()
+        {
+            return (Some(output), Vec::new());
+        }
+        self.full.parse(item).into_output_errors()
+    }
+}
+
+fn item<'a>() -> ItemParser<'a> {
+    ItemParser {
+        fast: item_grammar(),
+        full: item_grammar(),
+    }
+}
+
+fn item_grammar<'a, R: Report<'a>>() -> Bx<'a, R, ItemOutput> {
     const NONE: Reserved = &[];
     let namespace = kw("namespace")
         .ignore_then(name("a namespace", NONE))
@@ -1313,5 +1394,62 @@ mod tests {
         ];
         let union: Vec<&str> = shapes.iter().flat_map(|s| s.iter().copied()).collect();
         assert_eq!(union, FIELDS);
+    }
+
+    /// Every `.route` file under `dir`, recursively.
+    fn route_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                route_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "route") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The first pass builds the tree the `Rich` parser builds, and fails exactly on the
+    /// items the `Rich` parser reports errors for; [`ItemParser`] gives every item what the
+    /// `Rich` parser alone gives. Checked on every item of the test inputs, valid and not.
+    #[test]
+    fn first_pass_agrees_with_the_rich_parser() {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+        let mut files = Vec::new();
+        route_files(&data, &mut files);
+        let (mut clean, mut reparsed) = (0, 0);
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Lexed {
+                toks,
+                ranges,
+                mut errors,
+                ..
+            } = lex_file(&text);
+            let items = item();
+            let fast = item_grammar::<EmptyErr>();
+            let full = item_grammar::<PErr<'_>>();
+            for c in chunk::chunk(&toks, &ranges, &text, &mut errors) {
+                if c.kind != ChunkKind::Item {
+                    continue;
+                }
+                let slice = &toks[c.start..c.end];
+                let (fast_output, fast_errors) = fast.parse(slice).into_output_errors();
+                let (full_output, full_errors) = full.parse(slice).into_output_errors();
+                let at = format!("{} at token {}", path.display(), c.start);
+                assert_eq!(fast_output, full_output, "{at}");
+                assert_eq!(fast_errors.len(), full_errors.len(), "{at}");
+                // (`Rich` errors with a `Msg` are not `Debug`.)
+                assert!(items.parse(slice) == (full_output, full_errors), "{at}");
+                if fast_errors.is_empty() {
+                    clean += 1;
+                } else {
+                    reparsed += 1;
+                }
+            }
+        }
+        assert!(
+            clean > 100 && reparsed > 20,
+            "{clean} clean, {reparsed} reparsed"
+        );
     }
 }
