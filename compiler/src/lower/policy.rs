@@ -58,13 +58,13 @@ pub(super) fn lower(cx: &Cx<'_>, policy: &ast::Policy) -> Vec<Resource> {
         PolicyKind::Retry => usage
             .retry_timeout
             .iter()
-            .filter(|(combo, _)| combo.retry.as_deref() == Some(name))
-            .map(|(combo, resource)| {
-                let timeout = combo.timeout.as_deref().and_then(|timeout| {
-                    let item = cx.index.get(ItemTag::Policy, timeout)?;
-                    timeout_duration(cx.db, item).map(duration)
-                });
-                retry_timeout(cx, resource, Some(retries(&fields)), timeout)
+            .filter(|merged| merged.pair.retry.map(|p| p.name(cx.db).as_str()) == Some(name))
+            .map(|merged| {
+                let timeout = merged
+                    .pair
+                    .timeout
+                    .and_then(|timeout| timeout_duration(cx.db, timeout).map(duration));
+                retry_timeout(cx, &merged.name, Some(retries(&fields)), timeout)
             })
             .collect(),
         PolicyKind::Timeout => {
@@ -78,10 +78,11 @@ pub(super) fn lower(cx: &Cx<'_>, policy: &ast::Policy) -> Vec<Resource> {
             usage
                 .retry_timeout
                 .iter()
-                .filter(|(combo, _)| {
-                    combo.retry.is_none() && combo.timeout.as_deref() == Some(name)
+                .filter(|merged| {
+                    merged.pair.retry.is_none()
+                        && merged.pair.timeout.map(|p| p.name(cx.db).as_str()) == Some(name)
                 })
-                .map(|(_, resource)| retry_timeout(cx, resource, None, timeout.clone()))
+                .map(|merged| retry_timeout(cx, &merged.name, None, timeout.clone()))
                 .collect()
         }
         PolicyKind::Fault | PolicyKind::Cors | PolicyKind::Headers | PolicyKind::Mirror => {

@@ -21,9 +21,9 @@
 //! Everything here reads summaries: [`table_applies`] of each table (its own syntax only) and
 //! the kinds of the policies it names.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use route_lang::check::{PolicyKind, PolicyLevel, destination_policies, policy_kind};
+use route_lang::check::{PolicyKind, destination_policies, policy_kind};
 use route_lang::codes::Code;
 use route_lang::db::{Db, Item, ItemIndex, ItemTag, Project, item_index};
 use route_lang::diagnostic::Diagnostic;
@@ -86,19 +86,47 @@ pub fn table_applies<'db>(db: &'db dyn Db, item: Item<'db>) -> TableApplies {
     applies
 }
 
-/// The route-level policies that reach a point, by kind.
-pub type Reach = BTreeMap<PolicyKind, String>;
+/// The policy kinds that reach routes, in the order of a [`Reach`]'s entries.
+const ROUTE_KINDS: [PolicyKind; 6] = [
+    PolicyKind::Retry,
+    PolicyKind::Timeout,
+    PolicyKind::Fault,
+    PolicyKind::Cors,
+    PolicyKind::Headers,
+    PolicyKind::Mirror,
+];
 
-/// The route-level policies of one level (a table's or a route's `apply`s), by kind. The first
-/// of a kind wins: two of one kind at one level is a checker error.
-fn level(db: &dyn Db, index: &ItemIndex<'_>, names: &[String]) -> Reach {
-    let mut reach = Reach::new();
+/// The route-level policies that reach a point: at most one of each kind of [`ROUTE_KINDS`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, salsa::SalsaValue)]
+pub struct Reach<'db>([Option<Item<'db>>; ROUTE_KINDS.len()]);
+
+impl<'db> Reach<'db> {
+    fn get(&self, kind: PolicyKind) -> Option<Item<'db>> {
+        let at = ROUTE_KINDS.iter().position(|k| *k == kind)?;
+        self.0[at]
+    }
+
+    fn has(&self, kind: PolicyKind) -> bool {
+        self.get(kind).is_some()
+    }
+
+    /// This reach with each kind that `nearer` has replaced by `nearer`'s.
+    fn under(self, nearer: Reach<'db>) -> Reach<'db> {
+        Reach(std::array::from_fn(|at| nearer.0[at].or(self.0[at])))
+    }
+}
+
+/// The route-level policies of one level (a table's or a route's `apply`s). The first of a
+/// kind wins: two of one kind at one level is a checker error.
+fn level<'db>(db: &'db dyn Db, index: &ItemIndex<'db>, names: &[String]) -> Reach<'db> {
+    let mut reach = Reach::default();
     for name in names {
-        let kind = index
-            .get(ItemTag::Policy, name)
-            .and_then(|policy| policy_kind(db, policy));
-        if let Some(kind) = kind.filter(|k| k.level() == PolicyLevel::Route) {
-            reach.entry(kind).or_insert_with(|| name.clone());
+        let Some(policy) = index.get(ItemTag::Policy, name) else {
+            continue;
+        };
+        let kind = policy_kind(db, policy);
+        if let Some(at) = ROUTE_KINDS.iter().position(|k| Some(*k) == kind) {
+            reach.0[at].get_or_insert(policy);
         }
     }
     reach
@@ -106,11 +134,18 @@ fn level(db: &dyn Db, index: &ItemIndex<'_>, names: &[String]) -> Reach {
 
 /// What reaches a route: what its parents hand down, replaced kind by kind by its table's
 /// `apply`s, then by its own.
-fn combine(inherited: &Reach, table: &Reach, route: &Reach) -> Reach {
-    let mut reach = inherited.clone();
-    reach.extend(table.iter().map(|(k, v)| (*k, v.clone())));
-    reach.extend(route.iter().map(|(k, v)| (*k, v.clone())));
-    reach
+fn combine<'db>(inherited: Reach<'db>, table: Reach<'db>, route: Reach<'db>) -> Reach<'db> {
+    inherited.under(table).under(route)
+}
+
+/// Adds `value` to `values` unless it is there already. The sets here have a handful of
+/// entries, so a vector is the cheapest set.
+fn insert<T: PartialEq>(values: &mut Vec<T>, value: T) -> bool {
+    let new = !values.contains(&value);
+    if new {
+        values.push(value);
+    }
+    new
 }
 
 /// For every table, the distinct reaches its parents hand down; a table nothing delegates to
@@ -118,7 +153,7 @@ fn combine(inherited: &Reach, table: &Reach, route: &Reach) -> Reach {
 /// checker error, but the preview still lowers) end: the sets only grow, within the finite
 /// set of combinations of the project's policies.
 #[salsa::tracked(returns(ref))]
-fn inherited_reaches(db: &dyn Db, project: Project) -> BTreeMap<String, BTreeSet<Reach>> {
+fn inherited_reaches<'db>(db: &'db dyn Db, project: Project) -> BTreeMap<String, Vec<Reach<'db>>> {
     let index = item_index(db, project);
     let tables: BTreeMap<&str, &TableApplies> = index
         .all(ItemTag::Routes)
@@ -129,10 +164,10 @@ fn inherited_reaches(db: &dyn Db, project: Project) -> BTreeMap<String, BTreeSet
         .flat_map(|t| t.routes.iter().flat_map(|r| r.delegates.iter()))
         .map(String::as_str)
         .collect();
-    let mut reaches: BTreeMap<String, BTreeSet<Reach>> = BTreeMap::new();
+    let mut reaches: BTreeMap<String, Vec<Reach<'db>>> = BTreeMap::new();
     let mut work: BTreeSet<&str> = BTreeSet::new();
     for &name in tables.keys().filter(|name| !delegated.contains(*name)) {
-        reaches.insert(name.to_owned(), BTreeSet::from([Reach::new()]));
+        reaches.insert(name.to_owned(), vec![Reach::default()]);
         work.insert(name);
     }
     while let Some(name) = work.pop_first() {
@@ -143,17 +178,13 @@ fn inherited_reaches(db: &dyn Db, project: Project) -> BTreeMap<String, BTreeSet
         let table_level = level(db, index, &table.table);
         for route in table.routes.iter().filter(|r| !r.delegates.is_empty()) {
             let route_level = level(db, index, &route.policies);
-            for base in &inherited {
-                let reach = combine(base, &table_level, &route_level);
+            for &base in &inherited {
+                let reach = combine(base, table_level, route_level);
                 for child in &route.delegates {
                     let Some((&child, _)) = tables.get_key_value(child.as_str()) else {
                         continue;
                     };
-                    if reaches
-                        .entry(child.to_owned())
-                        .or_default()
-                        .insert(reach.clone())
-                    {
+                    if insert(reaches.entry(child.to_owned()).or_default(), reach) {
                         work.insert(child);
                     }
                 }
@@ -167,19 +198,50 @@ fn inherited_reaches(db: &dyn Db, project: Project) -> BTreeMap<String, BTreeSet
 /// so that a change elsewhere in the project re-lowers only the tables whose inheritance it
 /// changed.
 #[salsa::tracked(returns(ref))]
-fn table_inherited<'db>(db: &'db dyn Db, project: Project, item: Item<'db>) -> BTreeSet<Reach> {
+fn table_inherited<'db>(db: &'db dyn Db, project: Project, item: Item<'db>) -> Vec<Reach<'db>> {
     inherited_reaches(db, project)
         .get(item.name(db))
         .filter(|reaches| !reaches.is_empty())
         .cloned()
-        .unwrap_or_else(|| BTreeSet::from([Reach::new()]))
+        .unwrap_or_else(|| vec![Reach::default()])
 }
 
 /// What a route label says for one slot: a policy, or a combination of retry and timeout.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SlotValue {
-    Policy(String),
-    RetryTimeout(RetryTimeout),
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, salsa::SalsaValue)]
+pub enum SlotValue<'db> {
+    Policy(Item<'db>),
+    RetryTimeout(RetryTimeoutPair<'db>),
+}
+
+impl<'db> SlotValue<'db> {
+    /// The names of its policies, which order the values of a message: the policy's, or the
+    /// retry's and the timeout's.
+    fn names(self, db: &'db dyn Db) -> (Option<&'db str>, Option<&'db str>) {
+        match self {
+            SlotValue::Policy(policy) => (Some(policy.name(db).as_str()), None),
+            SlotValue::RetryTimeout(pair) => (
+                pair.retry.map(|p| p.name(db).as_str()),
+                pair.timeout.map(|p| p.name(db).as_str()),
+            ),
+        }
+    }
+}
+
+/// The `retry` and `timeout` policies that reach a route; at least one of them is there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, salsa::SalsaValue)]
+pub struct RetryTimeoutPair<'db> {
+    pub retry: Option<Item<'db>>,
+    pub timeout: Option<Item<'db>>,
+}
+
+impl RetryTimeoutPair<'_> {
+    /// The pair by policy names, which the merged policy's name is made of.
+    fn named(self, db: &dyn Db) -> RetryTimeout {
+        RetryTimeout {
+            retry: self.retry.map(|p| p.name(db).clone()),
+            timeout: self.timeout.map(|p| p.name(db).clone()),
+        }
+    }
 }
 
 /// The slots a route can fill, each with the language kinds that fill it.
@@ -195,104 +257,163 @@ const ROUTE_SLOTS: [(PolicySlot, &[PolicyKind]); 5] = [
 ];
 
 /// The value of a slot in a reach.
-fn slot_value(slot: PolicySlot, kinds: &[PolicyKind], reach: &Reach) -> Option<SlotValue> {
+fn slot_value<'db>(
+    slot: PolicySlot,
+    kinds: &[PolicyKind],
+    reach: &Reach<'db>,
+) -> Option<SlotValue<'db>> {
     if slot == PolicySlot::RetryTimeout {
-        let combo = RetryTimeout {
-            retry: reach.get(&PolicyKind::Retry).cloned(),
-            timeout: reach.get(&PolicyKind::Timeout).cloned(),
+        let pair = RetryTimeoutPair {
+            retry: reach.get(PolicyKind::Retry),
+            timeout: reach.get(PolicyKind::Timeout),
         };
-        return (combo.retry.is_some() || combo.timeout.is_some())
-            .then_some(SlotValue::RetryTimeout(combo));
+        return (pair.retry.is_some() || pair.timeout.is_some())
+            .then_some(SlotValue::RetryTimeout(pair));
     }
     kinds
         .iter()
-        .find_map(|kind| reach.get(kind))
-        .map(|name| SlotValue::Policy(name.clone()))
+        .find_map(|&kind| reach.get(kind))
+        .map(SlotValue::Policy)
 }
 
-/// The policies of one route.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct RouteReach {
+/// What reaches a route in one slot.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, salsa::SalsaValue)]
+pub enum SlotReach<'db> {
+    #[default]
+    Nothing,
+    /// Every path agrees: the route carries this value's label.
+    Label(SlotValue<'db>),
+    /// The paths differ and the route and its table add nothing of the slot's kinds: each
+    /// path's delegating route carries its own value, which the route inherits. The values
+    /// that reach it along some path.
+    Inherited(Vec<SlotValue<'db>>),
+    /// The paths differ in a way labels cannot express, with the values.
+    Conflict(Vec<SlotValue<'db>>),
+}
+
+/// The policies of one route: what reaches it in each slot of [`ROUTE_SLOTS`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, salsa::SalsaValue)]
+pub struct RouteReach<'db>([SlotReach<'db>; ROUTE_SLOTS.len()]);
+
+impl<'db> RouteReach<'db> {
     /// The policy labels the route carries.
-    pub labels: BTreeMap<PolicySlot, SlotValue>,
+    pub fn labels(&self) -> impl Iterator<Item = (PolicySlot, SlotValue<'db>)> + '_ {
+        ROUTE_SLOTS
+            .iter()
+            .zip(&self.0)
+            .filter_map(|((slot, _), reach)| match reach {
+                SlotReach::Label(value) => Some((*slot, *value)),
+                _ => None,
+            })
+    }
+
     /// Every value that reaches the route along some path, labelled here or inherited.
-    pub reached: BTreeSet<SlotValue>,
-    /// Slots whose value depends on the path in a way labels cannot express, with the values.
-    pub conflicts: BTreeMap<PolicySlot, BTreeSet<SlotValue>>,
+    fn reached(&self) -> impl Iterator<Item = SlotValue<'db>> + '_ {
+        self.0
+            .iter()
+            .flat_map(|reach| match reach {
+                SlotReach::Nothing => &[][..],
+                SlotReach::Label(value) => std::slice::from_ref(value),
+                SlotReach::Inherited(values) | SlotReach::Conflict(values) => values.as_slice(),
+            })
+            .copied()
+    }
+
+    /// The values of each slot whose value depends on the path in a way labels cannot express.
+    fn conflicts(&self) -> impl Iterator<Item = &[SlotValue<'db>]> {
+        self.0.iter().filter_map(|reach| match reach {
+            SlotReach::Conflict(values) => Some(values.as_slice()),
+            _ => None,
+        })
+    }
 }
 
 /// The policies of every route of a table, in source order.
 #[salsa::tracked(returns(ref))]
-pub fn table_reach<'db>(db: &'db dyn Db, project: Project, item: Item<'db>) -> Vec<RouteReach> {
+pub fn table_reach<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    item: Item<'db>,
+) -> Vec<RouteReach<'db>> {
     let index = item_index(db, project);
     let applies = table_applies(db, item);
     let inherited = table_inherited(db, project, item);
     let table_level = level(db, index, &applies.table);
+    let mut values: Vec<Option<SlotValue<'db>>> = Vec::new();
     applies
         .routes
         .iter()
         .map(|route| {
             let route_level = level(db, index, &route.policies);
-            let reaches: Vec<Reach> = inherited
-                .iter()
-                .map(|base| combine(base, &table_level, &route_level))
-                .collect();
-            let mut out = RouteReach::default();
-            for (slot, kinds) in ROUTE_SLOTS {
-                let values: BTreeSet<Option<SlotValue>> = reaches
-                    .iter()
-                    .map(|reach| slot_value(slot, kinds, reach))
-                    .collect();
-                out.reached.extend(values.iter().flatten().cloned());
-                let own = kinds
-                    .iter()
-                    .any(|k| table_level.contains_key(k) || route_level.contains_key(k));
-                match values.first() {
-                    Some(Some(value)) if values.len() == 1 => {
-                        out.labels.insert(slot, value.clone());
-                    }
-                    // Nothing reaches the route, or the paths differ and the route inherits
-                    // each one's value from the delegating route that carries it.
-                    _ if values.len() == 1 || !own => {}
-                    _ => {
-                        out.conflicts
-                            .insert(slot, values.into_iter().flatten().collect());
-                    }
+            let own = table_level.under(route_level);
+            RouteReach(std::array::from_fn(|at| {
+                let (slot, kinds) = ROUTE_SLOTS[at];
+                values.clear();
+                for &base in inherited {
+                    insert(&mut values, slot_value(slot, kinds, &base.under(own)));
                 }
-            }
-            out
+                match values.as_slice() {
+                    [None] => SlotReach::Nothing,
+                    [Some(value)] => SlotReach::Label(*value),
+                    // The paths differ and the route inherits each one's value from the
+                    // delegating route that carries it.
+                    _ if !kinds.iter().any(|&kind| own.has(kind)) => {
+                        SlotReach::Inherited(values.iter().flatten().copied().collect())
+                    }
+                    _ => SlotReach::Conflict(values.iter().flatten().copied().collect()),
+                }
+            }))
         })
         .collect()
 }
 
+/// A merged RetryTimeoutPolicy: the pair it merges and its name.
+#[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
+pub struct MergedRetryTimeout<'db> {
+    pub pair: RetryTimeoutPair<'db>,
+    pub name: String,
+}
+
 /// What the policy lowering needs to know about where policies are used.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PolicyUsage {
+#[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
+pub struct PolicyUsage<'db> {
     /// Route-level policies other than `retry` and `timeout` that reach some route.
     pub route_policies: BTreeSet<String>,
     /// Every combination of `retry` and `timeout` that reaches some route, with the name of its
-    /// RetryTimeoutPolicy.
-    pub retry_timeout: BTreeMap<RetryTimeout, String>,
+    /// RetryTimeoutPolicy, in the order of the policy names.
+    pub retry_timeout: Vec<MergedRetryTimeout<'db>>,
     /// Destination-level policies and the destinations that apply them, by name.
     pub destinations: BTreeMap<String, BTreeSet<String>>,
 }
 
+impl<'db> PolicyUsage<'db> {
+    /// The name of the RetryTimeoutPolicy of a pair that reaches some route.
+    pub fn retry_timeout_name(&self, pair: RetryTimeoutPair<'db>) -> Option<&str> {
+        self.retry_timeout
+            .iter()
+            .find(|merged| merged.pair == pair)
+            .map(|merged| merged.name.as_str())
+    }
+}
+
 #[salsa::tracked(returns(ref))]
-pub fn policy_usage(db: &dyn Db, project: Project) -> PolicyUsage {
+pub fn policy_usage<'db>(db: &'db dyn Db, project: Project) -> PolicyUsage<'db> {
     let index = item_index(db, project);
-    let mut usage = PolicyUsage::default();
-    let mut combos: BTreeSet<RetryTimeout> = BTreeSet::new();
+    let mut reached: HashSet<SlotValue<'db>> = HashSet::new();
     for table in index.all(ItemTag::Routes) {
         for route in table_reach(db, project, table) {
-            for value in &route.reached {
-                match value {
-                    SlotValue::Policy(name) => {
-                        usage.route_policies.insert(name.clone());
-                    }
-                    SlotValue::RetryTimeout(combo) => {
-                        combos.insert(combo.clone());
-                    }
-                }
+            reached.extend(route.reached());
+        }
+    }
+    let mut usage = PolicyUsage::default();
+    let mut pairs: BTreeMap<RetryTimeout, RetryTimeoutPair<'db>> = BTreeMap::new();
+    for value in reached {
+        match value {
+            SlotValue::Policy(policy) => {
+                usage.route_policies.insert(policy.name(db).clone());
+            }
+            SlotValue::RetryTimeout(pair) => {
+                pairs.insert(pair.named(db), pair);
             }
         }
     }
@@ -308,7 +429,15 @@ pub fn policy_usage(db: &dyn Db, project: Project) -> PolicyUsage {
         })
         .map(|p| p.name(db).clone())
         .collect();
-    usage.retry_timeout = retry_timeout_names(&combos, &taken);
+    let combos: BTreeSet<RetryTimeout> = pairs.keys().cloned().collect();
+    let mut names = retry_timeout_names(&combos, &taken);
+    usage.retry_timeout = pairs
+        .into_iter()
+        .filter_map(|(combo, pair)| {
+            let name = names.remove(&combo)?;
+            Some(MergedRetryTimeout { pair, name })
+        })
+        .collect();
     for destination in index.all(ItemTag::Destination) {
         for policy in destination_policies(db, destination) {
             usage
@@ -328,7 +457,7 @@ pub fn lowering_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for table in index.all(ItemTag::Routes) {
         let routes = table_reach(db, project, table);
-        if routes.iter().all(|r| r.conflicts.is_empty()) {
+        if routes.iter().all(|r| r.conflicts().next().is_none()) {
             continue;
         }
         let ast::ItemKind::Routes(syntax) = &table.syntax(db).kind else {
@@ -339,8 +468,10 @@ pub fn lowering_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
             _ => None,
         });
         for (reach, name) in routes.iter().zip(names) {
-            for values in reach.conflicts.values() {
-                let shown: Vec<String> = values.iter().map(describe).collect();
+            for values in reach.conflicts() {
+                let mut values = values.to_vec();
+                values.sort_by_key(|value| value.names(db));
+                let shown: Vec<String> = values.iter().map(|v| describe(db, *v)).collect();
                 out.push(lowering_error(
                     db,
                     table,
@@ -366,14 +497,12 @@ pub fn lowering_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
 }
 
 /// `retry a + timeout b`, for messages.
-fn describe(value: &SlotValue) -> String {
-    match value {
-        SlotValue::Policy(name) => format!("`{name}`"),
-        SlotValue::RetryTimeout(combo) => match (&combo.retry, &combo.timeout) {
-            (Some(retry), Some(timeout)) => format!("retry `{retry}` + timeout `{timeout}`"),
-            (Some(retry), None) => format!("retry `{retry}`"),
-            (None, Some(timeout)) => format!("timeout `{timeout}`"),
-            (None, None) => "nothing".to_owned(),
-        },
+fn describe(db: &dyn Db, value: SlotValue<'_>) -> String {
+    match value.names(db) {
+        (Some(policy), None) if matches!(value, SlotValue::Policy(_)) => format!("`{policy}`"),
+        (Some(retry), Some(timeout)) => format!("retry `{retry}` + timeout `{timeout}`"),
+        (Some(retry), None) => format!("retry `{retry}`"),
+        (None, Some(timeout)) => format!("timeout `{timeout}`"),
+        (None, None) => "nothing".to_owned(),
     }
 }

@@ -95,7 +95,11 @@ pub(super) fn lower(cx: &Cx<'_>, table: &ast::RouteTable) -> Resource {
 }
 
 /// One route; `None` when it has no action (a checker error).
-fn lower_route(cx: &Cx<'_>, route: &ast::Route, reach: Option<&RouteReach>) -> Option<HttpRoute> {
+fn lower_route<'db>(
+    cx: &Cx<'db>,
+    route: &ast::Route,
+    reach: Option<&RouteReach<'db>>,
+) -> Option<HttpRoute> {
     let mut matchers = Vec::new();
     let mut path_rewrite = None;
     let mut host_rewrite = None;
@@ -166,17 +170,16 @@ fn lower_route(cx: &Cx<'_>, route: &ast::Route, reach: Option<&RouteReach>) -> O
 }
 
 /// The policy labels of a route: each slot's key, valued with its policy resource's name.
-fn route_labels(cx: &Cx<'_>, reach: &RouteReach) -> BTreeMap<String, String> {
+fn route_labels<'db>(cx: &Cx<'db>, reach: &RouteReach<'db>) -> BTreeMap<String, String> {
     let usage = policy_usage(cx.db, cx.project);
     reach
-        .labels
-        .iter()
+        .labels()
         .filter_map(|(slot, value)| {
             let name = match value {
-                SlotValue::Policy(name) => Some(name.clone()),
-                SlotValue::RetryTimeout(combo) => usage.retry_timeout.get(combo).cloned(),
+                SlotValue::Policy(policy) => Some(policy.name(cx.db).as_str()),
+                SlotValue::RetryTimeout(pair) => usage.retry_timeout_name(pair),
             };
-            name.map(|name| (slot.label_key().to_owned(), name))
+            name.map(|name| (slot.label_key().to_owned(), name.to_owned()))
         })
         .collect()
 }
