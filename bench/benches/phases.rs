@@ -166,15 +166,13 @@ fn lower_and_emit(c: &mut Criterion) {
         group.finish();
 
         // Lowered only when an `emit` benchmark runs.
-        let resources = OnceCell::new();
+        let loaded = OnceCell::new();
         let resources = || {
-            resources.get_or_init(|| {
-                let loaded = project.database();
-                match lower::build(&loaded.db, loaded.project) {
-                    Ok(build) => build.resources,
-                    Err(diagnostics) => panic!("{} diagnostics", diagnostics.len()),
-                }
-            })
+            let loaded = loaded.get_or_init(|| project.database());
+            match lower::build(&loaded.db, loaded.project) {
+                Ok(build) => build.resources,
+                Err(diagnostics) => panic!("{} diagnostics", diagnostics.len()),
+            }
         };
         let mut group = c.benchmark_group("emit");
         group.sample_size(sample_size(routes));
@@ -184,12 +182,12 @@ fn lower_and_emit(c: &mut Criterion) {
             let resources = resources();
             b.iter(|| {
                 out.clear();
-                emit::stream(&mut out, black_box(resources), Format::Yaml).is_ok()
+                emit::stream(&mut out, black_box(&resources), Format::Yaml).is_ok()
             })
         });
         group.bench_function(BenchmarkId::new("yaml files", routes), |b| {
             let resources = resources();
-            b.iter_with_large_drop(|| emit::files(black_box(resources), Format::Yaml))
+            b.iter_with_large_drop(|| emit::files(black_box(&resources), Format::Yaml))
         });
         group.finish();
     }

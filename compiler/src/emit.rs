@@ -42,23 +42,16 @@ impl Format {
     }
 }
 
-/// The resources in output order: by namespace, then kind, then name.
-fn sorted(resources: &[Resource]) -> Vec<&Resource> {
-    let mut sorted: Vec<&Resource> = resources.iter().collect();
-    sorted.sort_by(|a, b| {
-        let (a_meta, b_meta) = (a.metadata(), b.metadata());
-        a_meta
-            .namespace
-            .cmp(&b_meta.namespace)
-            .then_with(|| a.kind().cmp(b.kind()))
-            .then_with(|| a_meta.name.cmp(&b_meta.name))
-    });
+/// The resources in output order ([`Resource::output_key`]).
+fn sorted<'a>(resources: &[&'a Resource]) -> Vec<&'a Resource> {
+    let mut sorted = resources.to_vec();
+    sorted.sort_by(|a, b| a.output_key().cmp(&b.output_key()));
     sorted
 }
 
 /// Writes every resource as one stream: YAML documents joined with `---\n`, or one JSON
 /// `List` object followed by a newline.
-pub fn stream(out: &mut impl Write, resources: &[Resource], format: Format) -> io::Result<()> {
+pub fn stream(out: &mut impl Write, resources: &[&Resource], format: Format) -> io::Result<()> {
     let resources = sorted(resources);
     match format {
         Format::Yaml => {
@@ -106,7 +99,7 @@ pub struct OutputFile {
 }
 
 /// One file per resource, in output order.
-pub fn files(resources: &[Resource], format: Format) -> Result<Vec<OutputFile>, EmitError> {
+pub fn files(resources: &[&Resource], format: Format) -> Result<Vec<OutputFile>, EmitError> {
     let resources = sorted(resources);
     let mut paths = HashSet::with_capacity(resources.len());
     let mut files = Vec::with_capacity(resources.len());
@@ -272,6 +265,7 @@ mod tests {
             table("a", "y"),
             table("a", "b"),
         ];
+        let resources: Vec<&Resource> = resources.iter().collect();
         assert_eq!(
             names(&sorted(&resources)),
             [
@@ -286,6 +280,7 @@ mod tests {
     #[test]
     fn a_stream_is_the_files_joined() {
         let resources = [table("a", "one"), table("a", "two")];
+        let resources: Vec<&Resource> = resources.iter().collect();
         let mut stream_bytes = Vec::new();
         let streamed = stream(&mut stream_bytes, &resources, Format::Yaml);
         assert!(streamed.is_ok());
@@ -298,10 +293,10 @@ mod tests {
     #[test]
     fn names_that_are_not_path_segments_are_refused() {
         for bad in ["..", "a/b", "", "-a", "A"] {
-            let result = files(&[table("ns", bad)], Format::Json);
+            let result = files(&[&table("ns", bad)], Format::Json);
             assert!(result.is_err(), "{bad:?}");
         }
-        let duplicate = files(&[table("ns", "a"), table("ns", "a")], Format::Yaml);
+        let duplicate = files(&[&table("ns", "a"), &table("ns", "a")], Format::Yaml);
         assert_eq!(
             duplicate.map_err(|e| e.to_string()),
             Err("cannot write RouteTable `ns/a`: another resource has the same file".to_owned())

@@ -69,7 +69,7 @@ fn load_example(dir: &Path, reversed: bool) -> Loaded {
 }
 
 /// One YAML stream: each resource as `serde_saphyr::to_string` writes it, separated by `---`.
-fn yaml(resources: &[Resource]) -> String {
+fn yaml(resources: &[&Resource]) -> String {
     resources
         .iter()
         .map(|r| serde_saphyr::to_string(r).expect("resources serialize"))
@@ -98,7 +98,7 @@ fn show(db: &Database, diagnostics: &[Diagnostic]) -> String {
 }
 
 /// Builds a project that must have no error.
-fn must_build(loaded: &Loaded, what: &str) -> Vec<Resource> {
+fn must_build<'a>(loaded: &'a Loaded, what: &str) -> Vec<&'a Resource> {
     match build(&loaded.db, loaded.project) {
         Ok(build) => build.resources,
         Err(diagnostics) => panic!(
@@ -375,7 +375,7 @@ fn output_is_deterministic() {
 fn build_file_is_the_files_share_of_the_build() {
     each(all_projects(), |name, loaded| {
         let whole = must_build(&loaded, name);
-        let mut parts: Vec<Resource> = loaded
+        let mut parts: Vec<&Resource> = loaded
             .project
             .files(&loaded.db)
             .iter()
@@ -462,6 +462,42 @@ fn the_preview_lowers_broken_projects() {
             .any(|d| d.severity == Severity::Error);
         assert_eq!(build(&loaded.db, loaded.project).is_err(), errors);
     });
+}
+
+/// The policies of a conflict are listed by name, whatever order they are defined in.
+#[test]
+fn conflicting_policies_are_listed_by_name() {
+    let loaded = inline(&[(
+        "main.route",
+        r#"
+policy slow = timeout 10s
+policy fast = timeout 1s
+policy again = retry { attempts 2 }
+routes a {
+  hosts "a.mesh.internal"
+  expose to mesh
+  apply slow
+  route all { match path prefix "/" delegate to routes shared }
+}
+routes b {
+  hosts "b.mesh.internal"
+  expose to mesh
+  apply fast
+  route all { match path prefix "/" delegate to routes shared }
+}
+routes shared {
+  route reviews { match path prefix "/reviews" to service reviews:9080 apply again }
+}
+"#,
+    )]);
+    let Err(diagnostics) = build(&loaded.db, loaded.project) else {
+        panic!("a path-dependent retry/timeout combination must not build");
+    };
+    let shown = show(&loaded.db, &diagnostics);
+    assert!(
+        shown.contains("retry `again` + timeout `fast`, retry `again` + timeout `slow`"),
+        "{shown}"
+    );
 }
 
 /// A route that adds a `retry` to a table reached from parents with different `timeout`s
@@ -560,7 +596,7 @@ routes shop {{
     let file = SourceFile::new(&db, "main.route".to_owned(), text("5s"));
     let inventory = InventoryInput::new(&db, inventory);
     let project = Project::new(&db, vec![file], config, inventory);
-    let before = build(&db, project).expect("builds");
+    let before = yaml(&build(&db, project).expect("builds").resources);
     log.take();
     file.set_text(&mut db).to(text("7s"));
     let after = build(&db, project).expect("builds");
@@ -574,7 +610,7 @@ routes shop {{
         1,
         "only the policy is lowered again: {lowered:?}"
     );
-    assert_ne!(yaml(&before.resources), yaml(&after.resources));
+    assert_ne!(before, yaml(&after.resources));
     assert!(yaml(&after.resources).contains("fixedDelay: 7s"));
 }
 

@@ -15,7 +15,7 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use super::build::{self, Built, Purpose};
+use super::build::{self, Purpose};
 use super::{Console, Exit};
 use crate::cluster::apply::{self, Event, Options, Outcome, Planned, Report};
 use crate::cluster::{self, Target};
@@ -79,11 +79,14 @@ pub(super) fn compile(
         path: args.path.clone(),
         inventory: args.inventory.clone(),
     };
-    let Built { loaded, resources } =
-        match build::compile(&options, console, Purpose::Apply, refused)? {
-            Ok(built) => built,
-            Err(exit) => return Ok(Err(exit)),
-        };
+    let loaded = match build::load(&options, console, Purpose::Apply)? {
+        Ok(loaded) => loaded,
+        Err(exit) => return Ok(Err(exit)),
+    };
+    let resources = match build::compile(&loaded, console, Purpose::Apply, refused)? {
+        Ok(resources) => resources,
+        Err(exit) => return Ok(Err(exit)),
+    };
 
     let config = loaded.project.config(&loaded.db);
     let project = match cluster::project_identity(config.project.name.as_deref(), &loaded.root) {

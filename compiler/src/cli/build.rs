@@ -42,19 +42,26 @@ pub fn run(args: &BuildArgs, console: &mut Console) -> io::Result<Exit> {
         path: args.path.clone(),
         inventory: args.inventory.clone(),
     };
-    let built = match compile(&options, console, Purpose::Build, Exit::Problems)? {
-        Ok(built) => built,
+    let loaded = match load(&options, console, Purpose::Build)? {
+        Ok(loaded) => loaded,
         Err(exit) => return Ok(exit),
     };
-    let exit = output(args, console, &built);
+    let exit = match compile(&loaded, console, Purpose::Build, Exit::Problems)? {
+        Ok(resources) => output(args, console, &loaded, &resources),
+        Err(exit) => Ok(exit),
+    };
     // The process ends right after: freeing a large database would only cost time.
-    std::mem::forget(built);
+    std::mem::forget(loaded);
     exit
 }
 
 /// Writes the resources of a successful build where `-o` says.
-fn output(args: &BuildArgs, console: &mut Console, built: &Built) -> io::Result<Exit> {
-    let Built { loaded, resources } = built;
+fn output(
+    args: &BuildArgs,
+    console: &mut Console,
+    loaded: &LoadedProject,
+    resources: &[&Resource],
+) -> io::Result<Exit> {
     let to_stdout = args.output.as_deref() == Some(Path::new("-"));
     if to_stdout {
         emit::stream(&mut console.out, resources, args.format)?;
@@ -85,12 +92,6 @@ fn output(args: &BuildArgs, console: &mut Console, built: &Built) -> io::Result<
     }
 }
 
-/// A compiled project: the database it was compiled from, and its resources.
-pub(super) struct Built {
-    pub loaded: LoadedProject,
-    pub resources: Vec<Resource>,
-}
-
 /// What the resources of a compilation are for, which the "nothing …" lines name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Purpose {
@@ -119,15 +120,14 @@ impl Purpose {
     }
 }
 
-/// Loads and compiles a project and reports its diagnostics as the module documentation says:
-/// what `build`, `apply` and `diff` share. Returns `Err(exit)` when the command must stop:
-/// `refused` when the program has errors, [`Exit::BadInput`] when it could not be read.
-pub(super) fn compile(
+/// Loads a project to compile. Returns `Err(exit)` when the command must stop:
+/// [`Exit::BadInput`] when it could not be read, or when a source file is unreadable (without
+/// which the output would silently lose its resources).
+pub(super) fn load(
     options: &LoadOptions,
     console: &mut Console,
     purpose: Purpose,
-    refused: Exit,
-) -> io::Result<Result<Built, Exit>> {
+) -> io::Result<Result<LoadedProject, Exit>> {
     let loaded = match super::load(options, console)? {
         Ok(loaded) => loaded,
         Err(exit) => return Ok(Err(exit)),
@@ -143,7 +143,18 @@ pub(super) fn compile(
         ))?;
         return Ok(Err(Exit::BadInput));
     }
+    Ok(Ok(loaded))
+}
 
+/// Compiles a loaded project and reports its diagnostics as the module documentation says:
+/// what `build`, `apply` and `diff` share. Returns the resources (borrowed from the project's
+/// database), or `Err(refused)` when the program has errors.
+pub(super) fn compile<'a>(
+    loaded: &'a LoadedProject,
+    console: &mut Console,
+    purpose: Purpose,
+    refused: Exit,
+) -> io::Result<Result<Vec<&'a Resource>, Exit>> {
     // A failed build says everything that is wrong; a successful one says nothing of the
     // warnings, which are the project's diagnostics (salsa has them already).
     let (diagnostics, resources) = match lower::build(&loaded.db, loaded.project) {
@@ -153,11 +164,8 @@ pub(super) fn compile(
         ),
         Err(diagnostics) => (diagnostics, None),
     };
-    report(console, &loaded, &diagnostics, resources.is_none(), purpose)?;
-    Ok(match resources {
-        Some(resources) => Ok(Built { loaded, resources }),
-        None => Err(refused),
-    })
+    report(console, loaded, &diagnostics, resources.is_none(), purpose)?;
+    Ok(resources.ok_or(refused))
 }
 
 /// The diagnostics, then a summary line when there are any: the one `check` prints, and

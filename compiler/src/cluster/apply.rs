@@ -119,7 +119,7 @@ pub struct Planned {
 /// lowering left its namespace out. Two resources with one kind, namespace and name are an
 /// error: the second would silently overwrite the first.
 pub fn plan(
-    resources: &[Resource],
+    resources: &[&Resource],
     project: &str,
     default_namespace: &str,
 ) -> Result<Vec<Planned>, String> {
@@ -170,7 +170,7 @@ fn object_id(resource: &Resource, default_namespace: &str) -> ObjectId {
 /// Indices of `resources` in apply order: by rank, RouteTables children first (a depth-first
 /// post-order over delegation, which also ends on a cycle the checker would have rejected),
 /// otherwise by kind, namespace and name.
-fn dependency_order(resources: &[Resource], default_namespace: &str) -> Vec<usize> {
+fn dependency_order(resources: &[&Resource], default_namespace: &str) -> Vec<usize> {
     let ids: Vec<ObjectId> = resources
         .iter()
         .map(|r| object_id(r, default_namespace))
@@ -860,7 +860,7 @@ mod tests {
 
     #[test]
     fn the_order_is_gateways_children_parents_policies() {
-        let resources = vec![
+        let resources = [
             Resource::from(Object {
                 metadata: meta("retries", &[]),
                 spec: RetryTimeoutPolicySpec::default(),
@@ -880,7 +880,7 @@ mod tests {
                 spec: VirtualGatewaySpec::default(),
             }),
         ];
-        let planned = plan(&resources, "shop", "shop").expect("plans");
+        let planned = plan(&resources.iter().collect::<Vec<_>>(), "shop", "shop").expect("plans");
         let order: Vec<String> = planned.iter().map(|p| p.id.to_string()).collect();
         assert_eq!(
             order,
@@ -900,20 +900,20 @@ mod tests {
 
     #[test]
     fn a_delegation_cycle_still_orders_every_table_once() {
-        let resources = vec![
+        let resources = [
             table("a", &[], &[by_name("b")]),
             table("b", &[], &[by_name("a")]),
         ];
-        let planned = plan(&resources, "p", "ns").expect("plans");
+        let planned = plan(&resources.iter().collect::<Vec<_>>(), "p", "ns").expect("plans");
         let names: Vec<&str> = planned.iter().map(|p| p.id.name.as_str()).collect();
         assert_eq!(names, ["b", "a"]);
     }
 
     #[test]
     fn a_resource_produced_twice_is_an_error() {
-        let resources = vec![table("a", &[], &[]), table("a", &[], &[])];
+        let resources = [table("a", &[], &[]), table("a", &[], &[])];
         assert_eq!(
-            plan(&resources, "p", "ns"),
+            plan(&resources.iter().collect::<Vec<_>>(), "p", "ns"),
             Err("RouteTable ns/a is produced twice".to_owned())
         );
     }

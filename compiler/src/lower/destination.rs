@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use route_lang::check::{destination_backends, destination_policies, policy_kind};
+use route_lang::check::{cluster_scope, destination_backends, destination_policies, policy_kind};
 use route_lang::db::{Db, Item, ItemTag};
 use route_lang::inventory::{self, infer_protocol};
 use route_lang::syntax::ast::{self, DestinationStmt, PortRef};
@@ -45,23 +45,11 @@ pub fn destination_selects<'db>(db: &'db dyn Db, item: Item<'db>) -> Destination
 }
 
 fn service_selectors(destination: &ast::Destination) -> Vec<ObjectSelector> {
-    let mut clusters: Vec<Option<String>> = Vec::new();
-    for stmt in &destination.body {
-        if let DestinationStmt::Clusters {
-            clusters: names, ..
-        } = stmt
-        {
-            for name in names {
-                if !clusters.iter().flatten().any(|c| *c == name.text) {
-                    clusters.push(Some(name.text.clone()));
-                }
-            }
-        }
-    }
-    if clusters.is_empty() {
+    let clusters: Vec<Option<String>> = match cluster_scope(destination) {
+        Some(names) if !names.is_empty() => names.into_iter().map(Some).collect(),
         // No `clusters`: the selector names no cluster, which Gloo reads as every cluster.
-        clusters.push(None);
-    }
+        _ => vec![None],
+    };
     let mut selectors = Vec::new();
     for stmt in &destination.body {
         let DestinationStmt::Select {

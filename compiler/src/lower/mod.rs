@@ -29,22 +29,23 @@ mod reach;
 mod route_table;
 
 use std::collections::BTreeMap;
+use std::ops::Deref;
 
+use route_lang::check::ItemContext;
 use route_lang::codes::Code;
 use route_lang::db::{
-    Db, Item, ItemIndex, Project, SourceFile, file_items, file_namespace, inventory_index,
-    item_index, location, project_diagnostics,
+    Db, Item, Project, SourceFile, file_items, file_namespace, location, project_diagnostics,
 };
 use route_lang::diagnostic::{Diagnostic, Severity};
-use route_lang::inventory::InventoryIndex;
 use route_lang::syntax::ast;
 
 use crate::resources::{ObjectMeta, Resource};
 
-/// The resources of a project, sorted by namespace, kind and name.
+/// The resources of a project, sorted by namespace, kind and name: the memoized results of
+/// [`lower_item`], borrowed from the database, so that a build holds each resource once.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Build {
-    pub resources: Vec<Resource>,
+pub struct Build<'db> {
+    pub resources: Vec<&'db Resource>,
 }
 
 /// Lowers a checked project.
@@ -53,7 +54,7 @@ pub struct Build {
 /// position, as `check` reports them) when it has any error: nothing is lowered then. It is
 /// also `Err` when the policies that reach a route through delegation cannot be expressed with
 /// route labels (see `reach.rs`).
-pub fn build(db: &dyn Db, project: Project) -> Result<Build, Vec<Diagnostic>> {
+pub fn build<'db>(db: &'db dyn Db, project: Project) -> Result<Build<'db>, Vec<Diagnostic>> {
     let mut diagnostics = project_diagnostics(db, project);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(diagnostics);
@@ -67,40 +68,31 @@ pub fn build(db: &dyn Db, project: Project) -> Result<Build, Vec<Diagnostic>> {
         });
         return Err(diagnostics);
     }
-    let mut resources: Vec<Resource> = project
-        .files(db)
-        .iter()
-        .flat_map(|&file| lower_file(db, project, file))
-        .collect();
+    let mut resources = Vec::new();
+    for &file in project.files(db) {
+        resources.extend(lower_file(db, project, file));
+    }
     sort(&mut resources);
     Ok(Build { resources })
 }
 
 /// The resources generated from the items of one file, for the editor preview. The project
 /// may have errors: the lowering then does its best and never fails.
-pub fn build_file(db: &dyn Db, project: Project, file: SourceFile) -> Vec<Resource> {
-    let mut resources = lower_file(db, project, file);
+pub fn build_file(db: &dyn Db, project: Project, file: SourceFile) -> Vec<&Resource> {
+    let mut resources: Vec<&Resource> = lower_file(db, project, file).collect();
     sort(&mut resources);
     resources
 }
 
-fn lower_file(db: &dyn Db, project: Project, file: SourceFile) -> Vec<Resource> {
+fn lower_file(db: &dyn Db, project: Project, file: SourceFile) -> impl Iterator<Item = &Resource> {
     file_items(db, file)
         .iter()
-        .flat_map(|&item| lower_item(db, project, item).iter().cloned())
-        .collect()
+        .flat_map(move |&item| lower_item(db, project, item))
 }
 
-/// Namespace, then kind, then name. Names are unique per namespace and kind, so this is a total
-/// order of the output.
-fn sort(resources: &mut [Resource]) {
-    resources.sort_by(|a, b| {
-        let key = |r: &Resource| {
-            let meta = r.metadata();
-            (meta.namespace.clone(), r.kind(), meta.name.clone())
-        };
-        key(a).cmp(&key(b))
-    });
+/// In output order ([`Resource::output_key`]).
+fn sort(resources: &mut [&Resource]) {
+    resources.sort_by(|a, b| a.output_key().cmp(&b.output_key()));
 }
 
 /// The resources one item lowers to (none for tests, and for a policy that reaches nothing).
@@ -125,31 +117,27 @@ fn item_line<'db>(db: &'db dyn Db, item: Item<'db>) -> u32 {
     route_lang::db::line_of(db, item.file(db), at)
 }
 
-/// What every lowering needs: the item, its file's namespace and source, and the lookups.
+/// What every lowering needs: the item's context (its file's namespace, the lookups) and the
+/// source annotation of its resources.
 pub(crate) struct Cx<'db> {
-    pub db: &'db dyn Db,
-    pub project: Project,
-    pub item: Item<'db>,
-    pub index: &'db ItemIndex<'db>,
-    pub inventory: &'db InventoryIndex,
-    /// The namespace of the item's file: where its resources go, and the default namespace of
-    /// the services it names.
-    pub namespace: String,
+    context: ItemContext<'db>,
     /// `<path>:<line>`, the value of the source annotation.
     pub source: String,
 }
 
+impl<'db> Deref for Cx<'db> {
+    type Target = ItemContext<'db>;
+
+    fn deref(&self) -> &ItemContext<'db> {
+        &self.context
+    }
+}
+
 impl<'db> Cx<'db> {
     fn new(db: &'db dyn Db, project: Project, item: Item<'db>) -> Self {
-        let file = item.file(db);
         Cx {
-            db,
-            project,
-            item,
-            index: item_index(db, project),
-            inventory: inventory_index(db, project.inventory(db)),
-            namespace: file_namespace(db, project, file),
-            source: format!("{}:{}", file.path(db), item_line(db, item)),
+            context: ItemContext::new(db, project, item),
+            source: format!("{}:{}", item.file(db).path(db), item_line(db, item)),
         }
     }
 

@@ -63,6 +63,13 @@ macro_rules! resources {
                     $(Self::$variant(object) => &object.metadata,)+
                 }
             }
+
+            /// What orders the output: namespace, then kind, then name. Names are unique per
+            /// namespace and kind, so this is a total order of a build's resources.
+            pub fn output_key(&self) -> (Option<&str>, &'static str, &str) {
+                let metadata = self.metadata();
+                (metadata.namespace.as_deref(), self.kind(), metadata.name.as_str())
+            }
         }
 
         $(

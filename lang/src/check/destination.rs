@@ -127,14 +127,19 @@ pub fn destination_policies<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<String
     names
 }
 
-/// The clusters named by `clusters` statements, or `None` (every cluster) when there is none.
-fn cluster_scope(destination: &ast::Destination) -> Option<Vec<String>> {
+/// The clusters a destination's `clusters` statements restrict it to, each once and in source
+/// order, or `None` (every cluster) when it has none: the clusters its backing services are
+/// looked up in, and that its selectors name.
+pub fn cluster_scope(destination: &ast::Destination) -> Option<Vec<String>> {
     let mut scope: Option<Vec<String>> = None;
     for stmt in &destination.body {
         if let DestinationStmt::Clusters { clusters, .. } = stmt {
-            scope
-                .get_or_insert_with(Vec::new)
-                .extend(clusters.iter().map(|c| c.text.clone()));
+            let scope = scope.get_or_insert_with(Vec::new);
+            for cluster in clusters {
+                if !scope.contains(&cluster.text) {
+                    scope.push(cluster.text.clone());
+                }
+            }
         }
     }
     scope
@@ -535,5 +540,36 @@ fn plural(noun: &str, count: usize) -> String {
         format!("1 {noun}")
     } else {
         format!("{count} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cluster_scope;
+    use crate::syntax::{self, ast};
+
+    fn scope(text: &str) -> Option<Vec<String>> {
+        let parse = syntax::parse(text);
+        let Some(ast::ItemKind::Destination(destination)) =
+            parse.items.first().map(|parsed| &parsed.item.kind)
+        else {
+            panic!("a destination expected in {text}");
+        };
+        cluster_scope(destination)
+    }
+
+    #[test]
+    fn cluster_scope_lists_each_cluster_once_in_source_order() {
+        assert_eq!(scope("destination d { host \"d.mesh\" port 80 }"), None);
+        assert_eq!(
+            scope(
+                "destination d { clusters west, east  select (app = \"d\")  clusters west, north }"
+            ),
+            Some(vec![
+                "west".to_owned(),
+                "east".to_owned(),
+                "north".to_owned()
+            ])
+        );
     }
 }

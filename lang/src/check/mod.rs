@@ -19,6 +19,8 @@ mod selector;
 mod target;
 mod test;
 
+use std::ops::Deref;
+
 use crate::codes::Code;
 use crate::db::{
     Db, Item, ItemIndex, ItemTag, Project, SourceFile, file_namespace, inventory_index, item_index,
@@ -30,7 +32,7 @@ use crate::syntax::ast::{self, Span};
 use crate::syntax::{SyntaxError, SyntaxErrorKind};
 
 pub use destination::{
-    BackendService, DestinationBackends, destination_backends, destination_policies,
+    BackendService, DestinationBackends, cluster_scope, destination_backends, destination_policies,
 };
 pub use gateway::gateway_clusters;
 pub use names::{dns_label_problem, namespace_diagnostics};
@@ -147,28 +149,50 @@ pub fn syntax_diagnostic(file: SourceFile, error: &SyntaxError) -> Diagnostic {
     }
 }
 
-/// What every item check needs: the database, where the item lives, the lookups, and where
-/// diagnostics go.
-pub(crate) struct Ctx<'db> {
+/// Where an item lives and the project's lookups: what checking an item and lowering it both
+/// start from.
+pub struct ItemContext<'db> {
     pub db: &'db dyn Db,
     pub project: Project,
     pub item: Item<'db>,
     pub index: &'db ItemIndex<'db>,
     pub inventory: &'db InventoryIndex,
-    /// The namespace of the item's file: the default namespace of service references.
+    /// The namespace of the item's file: where its resources go, and the default namespace of
+    /// the services it names.
     pub namespace: String,
-    pub out: Vec<ItemDiagnostic<'db>>,
 }
 
-impl<'db> Ctx<'db> {
-    fn new(db: &'db dyn Db, project: Project, item: Item<'db>) -> Self {
-        Ctx {
+impl<'db> ItemContext<'db> {
+    pub fn new(db: &'db dyn Db, project: Project, item: Item<'db>) -> Self {
+        ItemContext {
             db,
             project,
             item,
             index: item_index(db, project),
             inventory: inventory_index(db, project.inventory(db)),
             namespace: file_namespace(db, project, item.file(db)),
+        }
+    }
+}
+
+/// What every item check needs: the item's context, and where diagnostics go.
+pub(crate) struct Ctx<'db> {
+    context: ItemContext<'db>,
+    pub out: Vec<ItemDiagnostic<'db>>,
+}
+
+impl<'db> Deref for Ctx<'db> {
+    type Target = ItemContext<'db>;
+
+    fn deref(&self) -> &ItemContext<'db> {
+        &self.context
+    }
+}
+
+impl<'db> Ctx<'db> {
+    fn new(db: &'db dyn Db, project: Project, item: Item<'db>) -> Self {
+        Ctx {
+            context: ItemContext::new(db, project, item),
             out: Vec::new(),
         }
     }
