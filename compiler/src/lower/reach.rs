@@ -506,3 +506,24 @@ fn describe(db: &dyn Db, value: SlotValue<'_>) -> String {
         (None, None) => "nothing".to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{PolicyKind, ROUTE_KINDS, ROUTE_SLOTS};
+    use route_lang::check::PolicyLevel;
+
+    /// A reach has an entry for every route-level kind, and every slot is filled by those.
+    #[test]
+    fn route_kinds_are_the_route_level_kinds() {
+        let route_level: Vec<PolicyKind> = PolicyKind::ALL
+            .into_iter()
+            .filter(|kind| kind.level() == PolicyLevel::Route)
+            .collect();
+        assert_eq!(ROUTE_KINDS.to_vec(), route_level);
+        let in_slots: Vec<PolicyKind> = ROUTE_SLOTS
+            .iter()
+            .flat_map(|(_, kinds)| kinds.iter().copied())
+            .collect();
+        assert_eq!(in_slots, route_level);
+    }
+}
