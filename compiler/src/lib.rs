@@ -14,6 +14,7 @@ pub mod cluster;
 pub mod emit;
 pub mod lower;
 pub mod outdir;
+pub mod prime;
 pub mod project;
 pub mod render;
 pub mod resources;

@@ -155,6 +155,7 @@ pub(super) fn compile<'a>(
     purpose: Purpose,
     refused: Exit,
 ) -> io::Result<Result<Vec<&'a Resource>, Exit>> {
+    crate::prime::build(&loaded.db, loaded.project);
     // A failed build says everything that is wrong; a successful one says nothing of the
     // warnings, which are the project's diagnostics (salsa has them already).
     let (diagnostics, resources) = match lower::build(&loaded.db, loaded.project) {

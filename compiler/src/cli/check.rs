@@ -42,7 +42,10 @@ pub fn run(args: &CheckArgs, console: &mut Console) -> io::Result<Exit> {
     // Diagnostics come sorted by file path, then by position in the file.
     let diagnostics: Vec<Diagnostic> = match loaded.focus {
         Some(file) => file_diagnostics(&loaded.db, loaded.project, file).clone(),
-        None => project_diagnostics(&loaded.db, loaded.project),
+        None => {
+            crate::prime::check(&loaded.db, loaded.project);
+            project_diagnostics(&loaded.db, loaded.project)
+        }
     };
     let counts = Counts::of(&diagnostics);
     let failed = counts.errors > 0 || (args.deny_warnings && counts.warnings > 0);

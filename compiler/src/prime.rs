@@ -1,0 +1,104 @@
+//! Priming the database on every core before a command reads it in order.
+//!
+//! The queries are pure and memoized, and a clone of the database is a handle on the same
+//! storage: what a thread computes on its clone, the sequential code that follows finds done.
+//! So `check` and `build` first parse every file and check (or lower) every item on all cores,
+//! then collect the results in their deterministic order exactly as they would without this
+//! step — which is why priming cannot change any output, only when the work happens.
+//! rust-analyzer primes its caches the same way when a workspace opens.
+//!
+//! Work is handed out in small batches from a shared counter, so a thread that draws cheap
+//! items takes more of them; items that depend on each other (a table's summary read while
+//! checking another) are computed once, salsa making the second reader wait for the first.
+
+use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use route_lang::check::check_item;
+use route_lang::db::{Database, Project, SourceFile, file_items, project_diagnostics};
+use route_lang::diagnostic::Severity;
+
+use crate::lower::lower_item;
+
+/// Items a thread takes at once: enough to make the shared counter cheap, few enough to
+/// balance the load at the end.
+const BATCH: usize = 16;
+
+/// The most threads priming uses: beyond this the project's shared queries, not the cores,
+/// bound the speed-up.
+const MAX_THREADS: usize = 8;
+
+/// Parses every file and checks every item of the project.
+pub fn check(db: &Database, project: Project) {
+    let items = parse(db, project);
+    in_parallel(db, &items, |db, &(file, i)| {
+        if let Some(&item) = file_items(db, file).get(i) {
+            check_item(db, project, item);
+        }
+    });
+}
+
+/// Checks the project as [`check`] does and, when it has no error, lowers every item.
+pub fn build(db: &Database, project: Project) {
+    check(db, project);
+    let has_errors = project_diagnostics(db, project)
+        .iter()
+        .any(|d| d.severity == Severity::Error);
+    if has_errors {
+        return;
+    }
+    let items = parse(db, project);
+    in_parallel(db, &items, |db, &(file, i)| {
+        if let Some(&item) = file_items(db, file).get(i) {
+            lower_item(db, project, item);
+        }
+    });
+}
+
+/// Parses the files of the project, one file per task, and returns every item as its file
+/// and its index there: a handle that every clone of the database can resolve.
+fn parse(db: &Database, project: Project) -> Vec<(SourceFile, usize)> {
+    let files = project.files(db);
+    in_parallel(db, files, |db, &file| {
+        file_items(db, file);
+    });
+    files
+        .iter()
+        .flat_map(|&file| (0..file_items(db, file).len()).map(move |i| (file, i)))
+        .collect()
+}
+
+/// Runs `job` on every element of `work` on up to [`MAX_THREADS`] threads, the calling one
+/// included. On a single core it does nothing: the sequential code will do the work anyway.
+fn in_parallel<T: Sync>(db: &Database, work: &[T], job: impl Fn(&Database, &T) + Sync) {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, NonZeroUsize::get)
+        .min(MAX_THREADS)
+        .min(work.len().div_ceil(BATCH));
+    if threads <= 1 {
+        return;
+    }
+    let next = AtomicUsize::new(0);
+    let drain = |db: &Database| {
+        loop {
+            let start = next.fetch_add(BATCH, Ordering::Relaxed);
+            let Some(batch) = work.get(start..(start + BATCH).min(work.len())) else {
+                break;
+            };
+            if batch.is_empty() {
+                break;
+            }
+            for element in batch {
+                job(db, element);
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            let db = db.clone();
+            let drain = &drain;
+            scope.spawn(move || drain(&db));
+        }
+        drain(db);
+    });
+}
