@@ -7,33 +7,60 @@
 //! equal and salsa reuses their checks; whitespace and comment edits leave every item equal.
 //! Byte positions are only recovered at the very end, in [`file_diagnostics`].
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::check::{self, ItemDiagnostic, LabelTarget};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Fix, Label, Location};
 use crate::inventory::{Inventory, InventoryIndex};
-use crate::syntax::{self, Parse, ast};
+use crate::syntax::{self, ItemCache, Parse, ast};
 
 /// The database trait the queries are written against.
 #[salsa::db]
-pub trait Db: salsa::Database {}
+pub trait Db: salsa::Database {
+    /// Where [`parse_file`] keeps each file's last parse, in databases that re-parse files.
+    fn parse_cache(&self) -> Option<&ParseCache>;
+}
 
 /// The one database implementation, shared by the CLI and the language server.
 #[salsa::db]
 #[derive(Clone, Default)]
 pub struct Database {
     storage: salsa::Storage<Self>,
+    /// Shared by every clone. `None` unless [`Database::reusing_parses`]: the CLI parses each
+    /// file once and has nothing to reuse.
+    parses: Option<Arc<ParseCache>>,
 }
 
 #[salsa::db]
 impl salsa::Database for Database {}
 
 #[salsa::db]
-impl Db for Database {}
+impl Db for Database {
+    fn parse_cache(&self) -> Option<&ParseCache> {
+        self.parses.as_deref()
+    }
+}
 
 impl Database {
+    /// This database, made to re-parse only the items an edit changed (see [`ParseCache`]):
+    /// for an editor, which parses the same files after every keystroke.
+    pub fn reusing_parses(self) -> Database {
+        Database {
+            parses: Some(Arc::default()),
+            ..self
+        }
+    }
+
+    /// Forgets the last parse of every file `keep` rejects (files that left every project);
+    /// their next parse, if any, starts from scratch.
+    pub fn retain_parses(&self, keep: impl Fn(SourceFile) -> bool) {
+        if let Some(cache) = &self.parses {
+            cache.files().retain(|file, _| keep(*file));
+        }
+    }
+
     /// A database that records the name of every query it executes, for incrementality tests.
     pub fn with_execution_log() -> (Database, ExecutionLog) {
         let log = ExecutionLog::default();
@@ -43,7 +70,13 @@ impl Database {
                 sink.push(format!("{database_key:?}"));
             }
         })));
-        (Database { storage }, log)
+        (
+            Database {
+                storage,
+                parses: None,
+            },
+            log,
+        )
     }
 }
 
@@ -150,7 +183,39 @@ pub struct Item<'db> {
 /// Parses one file.
 #[salsa::tracked(returns(ref))]
 pub fn parse_file(db: &dyn Db, file: SourceFile) -> Parse {
-    syntax::parse(file.text(db))
+    match db.parse_cache() {
+        Some(cache) => cache.parse(file, file.text(db)),
+        None => syntax::parse(file.text(db)),
+    }
+}
+
+/// The last parse of each file, from which [`parse_file`] takes the trees of the items an edit
+/// did not touch: a keystroke then parses one item, the previous revision's trees are not
+/// dropped, and salsa's comparison of the new parse with the old (to backdate it) is a pointer
+/// comparison for all the other items.
+///
+/// It lives beside salsa, not in it: salsa gives a query no access to its previous value. That
+/// keeps `parse_file` a function of the text because a reusing parse returns exactly what a
+/// fresh one does ([`syntax::parse_reusing`]). One entry per file, replaced on each parse.
+#[derive(Debug, Default)]
+pub struct ParseCache {
+    files: Mutex<HashMap<SourceFile, ItemCache>>,
+}
+
+impl ParseCache {
+    fn parse(&self, file: SourceFile, text: &str) -> Parse {
+        // Taken out, so that the lock is not held while parsing. Salsa runs one parse of a
+        // file at a time; were there two, the second would parse from scratch.
+        let mut cache = self.files().remove(&file).unwrap_or_default();
+        let parse = syntax::parse_reusing(text, &mut cache);
+        self.files().insert(file, cache);
+        parse
+    }
+
+    fn files(&self) -> MutexGuard<'_, HashMap<SourceFile, ItemCache>> {
+        // The map is valid whatever a panicking holder did: entries are replaced whole.
+        self.files.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// Where each line of a file starts, as byte offsets: the table that turns an offset into a

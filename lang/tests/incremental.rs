@@ -1,10 +1,16 @@
 //! Incrementality, proven by the queries salsa executes: an edit inside one item re-checks
-//! only that item; whitespace and comment edits re-check nothing.
+//! only that item; whitespace and comment edits re-check nothing. The database is the
+//! language server's, which also re-parses only the edited item.
 
 mod support;
 
+use std::sync::Arc;
+
 use route_lang::config::parse_config;
-use route_lang::db::{Database, InventoryInput, Project, SourceFile, project_diagnostics};
+use route_lang::db::{
+    Database, InventoryInput, Project, SourceFile, file_items, name_of, parse_file,
+    project_diagnostics,
+};
 use route_lang::inventory::parse_inventory;
 use salsa::Setter;
 
@@ -41,6 +47,7 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let (db, log) = Database::with_execution_log();
+    let db = db.reusing_parses();
     let config = parse_config(support::DEFAULT_CONFIG).expect("config");
     let inventory = parse_inventory("inventory.yaml", INVENTORY).expect("inventory");
     let file = SourceFile::new(&db, "main.route".to_owned(), project_text());
@@ -162,4 +169,57 @@ fn editing_the_inventory_rechecks_items_but_not_parses() {
         diagnostics.iter().any(|d| d.code.as_str() == "E0203"),
         "{diagnostics:#?}"
     );
+}
+
+/// The name and tree of every item of the fixture's file, as parsed in the current revision.
+fn trees(fx: &Fixture) -> Vec<(String, Arc<route_lang::syntax::ast::Item>)> {
+    parse_file(&fx.db, fx.file)
+        .items
+        .iter()
+        .map(|parsed| (name_of(&parsed.item).text, Arc::clone(&parsed.item)))
+        .collect()
+}
+
+#[test]
+fn editing_one_route_reparses_only_its_table() {
+    let mut fx = fixture();
+    let before = trees(&fx);
+    edit(&mut fx, "prefix \"/t17\"", "prefix \"/t17/v2\"");
+    assert!(project_diagnostics(&fx.db, fx.project).is_empty());
+    let after = trees(&fx);
+    assert_eq!(before.len(), after.len());
+    let reparsed: Vec<&str> = before
+        .iter()
+        .zip(&after)
+        .filter(|((_, old), (_, new))| !Arc::ptr_eq(old, new))
+        .map(|((name, _), _)| name.as_str())
+        .collect();
+    assert_eq!(reparsed, ["table-17"]);
+    // The tracked items hold the parse's trees, so their checks see the same pointers.
+    for (item, (_, tree)) in file_items(&fx.db, fx.file).iter().zip(&after) {
+        assert!(Arc::ptr_eq(item.syntax(&fx.db), tree));
+    }
+}
+
+#[test]
+fn syntax_errors_stay_reported_while_other_items_are_edited() {
+    let mut fx = fixture();
+    edit(
+        &mut fx,
+        "  apply timeout-3\n",
+        "  apply timeout-3\n  bogus\n",
+    );
+    let broken = project_diagnostics(&fx.db, fx.project);
+    assert_eq!(broken.len(), 1, "{broken:#?}");
+    // Lines added above the broken table move it; its error moves with it.
+    edit(&mut fx, "prefix \"/t1\"", "prefix \"/t1\"\n\n\n");
+    let moved = project_diagnostics(&fx.db, fx.project);
+    assert_eq!(moved.len(), 1, "{moved:#?}");
+    assert_eq!(moved[0].code, broken[0].code);
+    assert_eq!(
+        moved[0].primary.range.start,
+        broken[0].primary.range.start + 3
+    );
+    edit(&mut fx, "  bogus\n", "");
+    assert!(project_diagnostics(&fx.db, fx.project).is_empty());
 }

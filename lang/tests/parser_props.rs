@@ -1,11 +1,14 @@
 //! Properties of the parser: it never panics, whatever the input; its output is consistent
 //! (items tile the tokens, every range lies in the text); whitespace never changes the tree;
-//! and pathological nesting returns promptly with a `TooDeep` error.
+//! a parse that reuses the previous one's trees equals a fresh parse, edit after edit; and
+//! pathological nesting returns promptly with a `TooDeep` error.
+
+use std::sync::Arc;
 
 mod support;
 
 use proptest::prelude::*;
-use route_lang::syntax::{Parse, SyntaxErrorKind, lex, parse};
+use route_lang::syntax::{ItemCache, Parse, SyntaxErrorKind, lex, parse, parse_reusing};
 use support::VOCABULARY;
 
 const VALID: [&str; 2] = [
@@ -177,6 +180,69 @@ proptest! {
         prop_assert_eq!(items(&original), items(&spaced));
         prop_assert!(spaced.errors.is_empty());
     }
+
+    /// What the language server does on every keystroke: the parse that reuses the trees of
+    /// the previous one is the fresh parse, errors and doc comments included, whatever the
+    /// edits (they may break items, fix them, merge tokens, move items along their line).
+    #[test]
+    fn reusing_parses_equal_fresh_parses(
+        file in 0..VALID.len(),
+        edits in proptest::collection::vec(proptest::collection::vec(mutation(), 1..3), 1..8),
+    ) {
+        let mut cache = ItemCache::default();
+        let mut text = VALID[file].to_string();
+        prop_assert_eq!(parse_reusing(&text, &mut cache), parse(&text));
+        for edit in &edits {
+            text = mutate(&text, edit);
+            prop_assert_eq!(parse_reusing(&text, &mut cache), parse(&text));
+        }
+    }
+}
+
+/// Which items of `after` hold the very tree (not an equal copy) of the item at the same
+/// index of `before`.
+fn shared(before: &Parse, after: &Parse) -> Vec<bool> {
+    before
+        .items
+        .iter()
+        .zip(&after.items)
+        .map(|(b, a)| Arc::ptr_eq(&b.item, &a.item))
+        .collect()
+}
+
+#[test]
+fn reusing_parses_reparse_only_changed_and_broken_items() {
+    let text = "gateway g {\n  cluster c\n  listen 80 http\n}\n\n\
+                routes a {\n  hosts \"a.example.com\"\n}\n\n\
+                routes b {\n  hosts \"b.example.com\"\n  bogus\n}\n\n\
+                ## The c table.\nroutes c {\n  hosts \"c.example.com\"\n}\n";
+    let mut cache = ItemCache::default();
+    let first = parse_reusing(text, &mut cache);
+    assert_eq!(first.items.len(), 4);
+    assert_eq!(first.errors.len(), 1, "{:?}", first.errors);
+
+    // Same text: every clean item is reused; `b`, which has an error, is parsed again so
+    // that its error is reported again.
+    let again = parse_reusing(text, &mut cache);
+    assert_eq!(again, first);
+    assert_eq!(shared(&first, &again), [true, true, false, true]);
+
+    // An edit inside `a`, and lines added above `c` (its tokens move, its doc comment stays):
+    // only `a` is parsed anew.
+    let edited = text
+        .replace("a.example.com", "a2.example.com")
+        .replace("## The c table.", "\n\n## The c table.");
+    let after = parse_reusing(&edited, &mut cache);
+    assert_eq!(after, parse(&edited));
+    assert_eq!(shared(&again, &after), [true, false, false, true]);
+    assert_eq!(after.items[3].doc.as_deref(), Some("The c table."));
+
+    // The same tokens starting further right on their line are not the same item: recovery
+    // reads columns.
+    let indented = edited.replace("routes c {", "  routes c {");
+    let moved = parse_reusing(&indented, &mut cache);
+    assert_eq!(moved, parse(&indented));
+    assert!(!shared(&after, &moved)[3]);
 }
 
 fn assert_too_deep(text: &str) -> Parse {

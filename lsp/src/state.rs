@@ -174,7 +174,7 @@ pub struct State {
 impl State {
     pub fn new() -> State {
         State {
-            db: Database::default(),
+            db: Database::default().reusing_parses(),
             projects: BTreeMap::new(),
             documents: HashMap::new(),
             folders: Vec::new(),
@@ -746,6 +746,9 @@ impl State {
                 layout.load_errors.push((uri, error.clone()));
             }
         }
+        // Files of no project are never parsed again.
+        self.db
+            .retain_parses(|file| layout.uris.contains_key(&file));
         self.layout = Arc::new(layout);
     }
 }

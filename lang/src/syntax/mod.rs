@@ -16,8 +16,10 @@ mod chunk;
 mod lexer;
 pub mod literal;
 mod parser;
+mod reuse;
 
 pub use lexer::{Token, lex};
+pub use reuse::ItemCache;
 
 /// A byte range `[start, end)` in a file's text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -124,5 +126,12 @@ impl Parse {
 
 /// Parses one file. Never fails, never panics, and returns in time linear in the input.
 pub fn parse(text: &str) -> Parse {
-    parser::parse(text)
+    parser::parse(text, None)
+}
+
+/// Parses one file as [`parse`] does — the result is equal — but takes the tree of every item
+/// whose source is unchanged since the parse that filled `cache` from it, and leaves this
+/// parse in `cache`. For callers that parse the same file again after each edit.
+pub fn parse_reusing(text: &str, cache: &mut ItemCache) -> Parse {
+    parser::parse(text, Some(cache))
 }

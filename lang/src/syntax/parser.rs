@@ -26,10 +26,13 @@ use super::ast::{
 };
 use super::chunk::{self, ChunkKind, Nesting, Step};
 use super::lexer::{self, NumberProblem, Tok, Token};
+use super::reuse::{ItemCache, Reuse};
 use super::{Comment, Parse, ParsedItem, SyntaxError, SyntaxErrorKind, TextRange};
 
-/// Parses one file; see the module documentation.
-pub(super) fn parse(text: &str) -> Parse {
+/// Parses one file; see the module documentation. With a `cache`, items whose source did not
+/// change since the cache's parse are taken from it instead of being parsed (see
+/// [`super::reuse`]), and the cache then holds this parse.
+pub(super) fn parse(text: &str, cache: Option<&mut ItemCache>) -> Parse {
     let Lexed {
         toks,
         ranges,
@@ -43,6 +46,7 @@ pub(super) fn parse(text: &str) -> Parse {
         len: lexer::offset(text.len()),
     };
     let item_parser = item();
+    let mut reuse = Reuse::new(cache, text);
     let mut items = Vec::with_capacity(chunks.len());
     for c in chunks {
         let slice = toks.get(c.start..c.end).unwrap_or(&[]);
@@ -62,7 +66,18 @@ pub(super) fn parse(text: &str) -> Parse {
             }
             ChunkKind::Item => {
                 let doc = doc_comment(&comments, c.start, text);
+                let key = reuse.key(slice, ranges.get(c.start..c.end).unwrap_or(&[]));
+                if let Some(item) = key.as_ref().and_then(|key| reuse.get(key)) {
+                    reuse.keep(key, &item);
+                    items.push(ParsedItem {
+                        item,
+                        first_token: index(c.start),
+                        doc,
+                    });
+                    continue;
+                }
                 let (output, errs) = item_parser.parse(slice);
+                let clean = errs.is_empty();
                 errors.extend(
                     errs.into_iter()
                         .filter_map(|e| file.convert(e, c.start, slice)),
@@ -71,8 +86,12 @@ pub(super) fn parse(text: &str) -> Parse {
                     items.push(error_item(c.start, slice.len(), doc));
                     continue;
                 };
+                let item = std::sync::Arc::new(item);
+                if clean && consumed == slice.len() {
+                    reuse.keep(key, &item);
+                }
                 items.push(ParsedItem {
-                    item: std::sync::Arc::new(item),
+                    item,
                     first_token: index(c.start),
                     doc,
                 });
@@ -85,6 +104,7 @@ pub(super) fn parse(text: &str) -> Parse {
             }
         }
     }
+    reuse.finish();
     errors.sort_by_key(|e| (e.range.start, e.range.end));
     errors.dedup();
     Parse {

@@ -1,0 +1,123 @@
+//! Re-parsing a file after an edit without re-parsing its unchanged items.
+//!
+//! Spans are token indices relative to their item, so an item whose tokens did not change
+//! parses to an equal tree. [`ItemCache`] keeps the trees of a file's last parse, keyed by the
+//! source text they were parsed from, and [`super::parse_reusing`] hands those trees back
+//! instead of running the grammar again: an edit then costs one lex of the file and the parse
+//! of the edited item, the previous revision's trees are not dropped, and comparing the new
+//! parse with the old one (what lets salsa backdate it) stops at `Arc`'s pointer equality.
+//!
+//! The result must be exactly what [`super::parse`] returns, so the key is everything the
+//! grammar can see of an item: the text from its first to its last token (which determines its
+//! tokens, their kinds and every token's place on its line but the first's) plus the first
+//! token's column and whether it starts its line. Only items that parsed without any error
+//! and without junk after them are kept: their errors must be produced again, with positions
+//! in the new text. Doc comments lie outside the key and are always recomputed.
+
+use std::hash::BuildHasher;
+use std::ops::Range;
+use std::sync::Arc;
+
+use rustc_hash::{FxBuildHasher, FxHashMap};
+
+use super::TextRange;
+use super::ast;
+use super::lexer::Tok;
+
+/// The error-free item trees of a file's last parse, by the text they were parsed from.
+#[derive(Debug, Default)]
+pub struct ItemCache {
+    /// The text of the last parse; entries point into it.
+    text: String,
+    entries: FxHashMap<u64, Entry>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    /// Where the item's tokens lie in [`ItemCache::text`].
+    range: Range<usize>,
+    column: u32,
+    first_on_line: bool,
+    item: Arc<ast::Item>,
+}
+
+/// What identifies an item chunk of the text being parsed.
+pub(super) struct Key {
+    hash: u64,
+    range: Range<usize>,
+    column: u32,
+    first_on_line: bool,
+}
+
+/// One parse's use of an [`ItemCache`]: lookups in the last parse, and the entries of this
+/// one, which replace them when the parse is done. Without a cache (a plain [`super::parse`])
+/// it does nothing and costs nothing.
+pub(super) struct Reuse<'a> {
+    cache: Option<&'a mut ItemCache>,
+    text: &'a str,
+    next: FxHashMap<u64, Entry>,
+}
+
+impl<'a> Reuse<'a> {
+    pub(super) fn new(cache: Option<&'a mut ItemCache>, text: &'a str) -> Reuse<'a> {
+        let capacity = cache.as_ref().map_or(0, |cache| cache.entries.len());
+        Reuse {
+            cache,
+            text,
+            next: FxHashMap::with_capacity_and_hasher(capacity, FxBuildHasher),
+        }
+    }
+
+    /// The key of the item made of `toks`, whose byte ranges are `ranges`; `None` when there
+    /// is no cache.
+    pub(super) fn key(&self, toks: &[Tok<'_>], ranges: &[TextRange]) -> Option<Key> {
+        self.cache.as_ref()?;
+        let first = toks.first()?;
+        let start = ranges.first()?.start as usize;
+        let end = ranges.last()?.end as usize;
+        let source = self.text.get(start..end)?;
+        Some(Key {
+            hash: FxBuildHasher.hash_one((source, first.column, first.first_on_line)),
+            range: start..end,
+            column: first.column,
+            first_on_line: first.first_on_line,
+        })
+    }
+
+    /// The tree the last parse made of the same source, if it had no error.
+    pub(super) fn get(&self, key: &Key) -> Option<Arc<ast::Item>> {
+        let cache = self.cache.as_ref()?;
+        let entry = cache.entries.get(&key.hash)?;
+        let old = cache.text.get(entry.range.clone())?;
+        let same = entry.column == key.column
+            && entry.first_on_line == key.first_on_line
+            && self.text.get(key.range.clone()) == Some(old);
+        same.then(|| Arc::clone(&entry.item))
+    }
+
+    /// Keeps an error-free item for the next parse.
+    pub(super) fn keep(&mut self, key: Option<Key>, item: &Arc<ast::Item>) {
+        let Some(key) = key else {
+            return;
+        };
+        self.next.insert(
+            key.hash,
+            Entry {
+                range: key.range,
+                column: key.column,
+                first_on_line: key.first_on_line,
+                item: Arc::clone(item),
+            },
+        );
+    }
+
+    /// Makes this parse the one the next parse reuses.
+    pub(super) fn finish(self) {
+        if let Some(cache) = self.cache {
+            // Into the old text's buffer: a fresh one would fault its pages in again.
+            cache.text.clear();
+            cache.text.push_str(self.text);
+            cache.entries = self.next;
+        }
+    }
+}
