@@ -12,9 +12,10 @@
 //!   measured; `build` asks for the diagnostics first, which are memoized by then);
 //! - `emit`: the lowered resources as one YAML stream (`routec build -o -`) and as one file
 //!   per resource (`routec build -o DIR`, without the disk);
-//! - `incremental`: after a full check, a one-character edit inside one route followed by the
-//!   diagnostics of the edited file (what the language server publishes) and of the whole
-//!   project; and an inventory edit followed by the project's diagnostics.
+//! - `incremental`: after a full check, in a database like the language server's (it re-parses
+//!   only edited items), a one-character edit inside one route followed by the diagnostics of
+//!   the edited file (what the language server publishes) and of the whole project; and an
+//!   inventory edit followed by the project's diagnostics.
 //!
 //! Throughput is always the size of the `.route` sources, so the phases add up to the source
 //! throughput budget of BENCHMARKS.md. Setup work (cloning texts, building the database
@@ -211,7 +212,7 @@ fn incremental(c: &mut Criterion) {
                 let id = BenchmarkId::new(format!("edit route → {scope}"), routes);
                 group.bench_function(id, |b| {
                     let (loaded, file) = state.get_or_insert_with(|| {
-                        let loaded = project.database();
+                        let loaded = project.editor_database();
                         project_diagnostics(&loaded.db, loaded.project);
                         let file = loaded.files[edited];
                         (loaded, file)
@@ -251,7 +252,7 @@ fn incremental(c: &mut Criterion) {
                 BenchmarkId::new("edit inventory → project", routes),
                 |b| {
                     let loaded = state.get_or_insert_with(|| {
-                        let loaded = project.database();
+                        let loaded = project.editor_database();
                         project_diagnostics(&loaded.db, loaded.project);
                         loaded
                     });

@@ -164,7 +164,16 @@ impl GeneratedProject {
     /// The project in a fresh database, as `routec::project::load` would put it there, without
     /// touching the disk. Nothing is computed yet.
     pub fn database(&self) -> InMemory {
-        let db = Database::default();
+        self.load_into(Database::default())
+    }
+
+    /// The project in a fresh database as the language server has it: one that re-parses
+    /// only the items an edit changed.
+    pub fn editor_database(&self) -> InMemory {
+        self.load_into(Database::default().reusing_parses())
+    }
+
+    fn load_into(&self, db: Database) -> InMemory {
         let config = parse_config(&self.route_toml).expect("the generated route.toml is valid");
         let files: Vec<SourceFile> = self
             .sources
