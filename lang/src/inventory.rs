@@ -700,6 +700,11 @@ impl<R: Copy + Ord> LabelIndex<R> {
         }
     }
 
+    /// Whether some item carries a label with this key.
+    pub fn has_key(&self, key: &str) -> bool {
+        self.postings.contains_key(key)
+    }
+
     /// Every label key, sorted.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.postings.keys().map(String::as_str)

@@ -18,11 +18,12 @@ use crate::check::gateway::gateway_clusters;
 use crate::check::header::{HeaderUse, check_header_name};
 use crate::check::host::{HostUse, check_host};
 use crate::check::policy::check_apply;
-use crate::check::selector::{WorkloadPool, check_workload_selector, selector_text};
+use crate::check::selector::{PoolTexts, check_workload_selector, selector_text};
 use crate::check::target::{TargetScope, check_target};
 use crate::check::{Ctx, ItemDiagnostic, PolicyLevel, Problem, abbreviate, describe_char};
 use crate::codes::Code;
 use crate::db::{Db, Item, ItemTag};
+use crate::inventory::Labels;
 use crate::syntax::ast::{
     self, Expose, HeaderOp, Matcher, PathKind, QueryOp, RewriteKind, RouteStmt, Span, TableStmt,
 };
@@ -318,31 +319,27 @@ fn check_exposed_workloads(
         None => None,
     };
     let inventory = cx.inventory;
-    let workloads = inventory
+    let workloads: Vec<&Labels> = inventory
         .match_workloads(&[], namespace, None)
         .into_iter()
         .filter_map(|at| inventory.resolve_workload(at))
         .map(|w| &w.workload.labels)
         .collect();
-    let shown = selector_text(selector);
-    let (described, empty, message) = match namespace {
-        Some(ns) => (
-            format!("the workloads in namespace `{ns}`"),
-            format!("namespace `{ns}` has no workloads in the inventory"),
-            format!("selector `{shown}` matches no workload in namespace `{ns}`"),
-        ),
-        None => (
-            "the workloads of the inventory".to_owned(),
-            "the inventory has no workloads".to_owned(),
-            format!("selector `{shown}` matches no workload"),
-        ),
-    };
-    let pool = WorkloadPool {
-        workloads,
-        described,
-        empty,
-    };
-    check_workload_selector(cx, selector, &pool, message);
+    check_workload_selector(cx, selector, &workloads, || {
+        let shown = selector_text(selector);
+        match namespace {
+            Some(ns) => PoolTexts {
+                message: format!("selector `{shown}` matches no workload in namespace `{ns}`"),
+                described: format!("the workloads in namespace `{ns}`"),
+                empty: format!("namespace `{ns}` has no workloads in the inventory"),
+            },
+            None => PoolTexts {
+                message: format!("selector `{shown}` matches no workload"),
+                described: "the workloads of the inventory".to_owned(),
+                empty: "the inventory has no workloads".to_owned(),
+            },
+        }
+    });
 }
 
 /// The action a route takes, for messages.
@@ -702,7 +699,13 @@ fn regex_problem(pattern: &str) -> Option<(String, String)> {
             "RE2 supports the flags `i`, `m`, `s` and `U`".to_owned(),
         ));
     }
-    if let Err(error) = regex_syntax::hir::translate::Translator::new().translate(pattern, &ast) {
+    // With the flags above rejected, Unicode mode is always on, and there (with regex-syntax's
+    // default features) translation can fail only on a Unicode class `\p{…}` / `\P{…}` that
+    // does not exist: translating every pattern would cost as much as parsing it again.
+    let unicode_class = pattern.contains("\\p") || pattern.contains("\\P");
+    if unicode_class
+        && let Err(error) = regex_syntax::hir::translate::Translator::new().translate(pattern, &ast)
+    {
         return Some((
             located(error.kind().to_string(), pattern, error.span().start.offset),
             "Envoy uses RE2 syntax: https://github.com/google/re2/wiki/Syntax".to_owned(),
@@ -1043,5 +1046,36 @@ mod tests {
             "{}",
             problem("\\p{Nope}")
         );
+    }
+
+    proptest::proptest! {
+        /// `regex_problem` translates only patterns with a Unicode class (`\p`, `\P`), which
+        /// is where translation can fail: translating every pattern finds nothing more.
+        #[test]
+        fn only_unicode_classes_fail_translation(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "é", ".", "\\d", "\\W", "\\s", "\\b", "\\B", "\\A", "\\z", "\\pL",
+                "\\p{Greek}", "\\p{Nope}", "\\PN", "[a-z]", "[^a]", "[[:alpha:]]", "[^[:^word:]]",
+                "[\\pL]", "[a&&b]", "[a--b]", "[^\\x00-\\x{10FFFF}]", "\\xFF", "\\x{1F600}", "(",
+                ")", "(?i)", "(?-i)", "(?s)", "(?m)", "(?U)", "(?-u)", "(?i:", "(?P<n>", "*", "+", "?",
+                "{2}", "{2,1}", "|", "^", "$",
+            ]), 0..8),
+        ) {
+            use regex_syntax::ast::parse::Parser;
+            use regex_syntax::hir::translate::Translator;
+
+            let pattern = pieces.concat();
+            let Ok(ast) = Parser::new().parse(&pattern) else {
+                return Ok(());
+            };
+            if regex_syntax::ast::visit(&ast, super::Re2Flags).is_err() {
+                return Ok(());
+            }
+            let translated = Translator::new().translate(&pattern, &ast);
+            proptest::prop_assert!(
+                translated.is_ok() || pattern.contains("\\p") || pattern.contains("\\P"),
+                "{pattern}: {translated:?}"
+            );
+        }
     }
 }

@@ -49,14 +49,14 @@ pub(super) fn check_label_keys<R: Copy + Ord>(
     labels: &LabelIndex<R>,
     what: &str,
 ) -> bool {
-    let keys: Vec<&str> = labels.keys().collect();
     let mut all_known = true;
     for label in &selector.labels {
         let key = &label.key.value;
-        if keys.contains(&key.as_str()) {
+        if labels.has_key(key) {
             continue;
         }
         all_known = false;
+        let keys: Vec<&str> = labels.keys().collect();
         let diagnostic = ItemDiagnostic::new(
             Code::UnknownLabelKey,
             label.key.span,
@@ -122,24 +122,25 @@ pub(super) fn unknown_value<R: Copy + Ord>(
     })
 }
 
-/// The workloads a selector is matched against, and how to speak of them.
-pub(super) struct WorkloadPool<'a> {
-    /// The labels of every candidate workload.
-    pub workloads: Vec<&'a Labels>,
+/// How to speak of the workloads a selector is matched against, when it matches none of them.
+pub(super) struct PoolTexts {
+    /// The W0206 message.
+    pub message: String,
     /// "the workloads of `reviews.bookinfo`": the candidates, for help lines.
     pub described: String,
     /// Why there are no candidates at all, for when there are none.
     pub empty: String,
 }
 
-/// Checks a workload selector against a pool of candidates: keys no workload of the inventory
-/// carries (W0207, with "did you mean"), else a selector that picks no candidate (W0206, with
-/// the values the candidates do have). `message` is the W0206 message.
+/// Checks a workload selector against the labels of the candidate workloads: keys no workload
+/// of the inventory carries (W0207, with "did you mean"), else a selector that picks no
+/// candidate (W0206, with the values the candidates do have). `texts` is called only for
+/// W0206: most selectors match, and their messages would be formatted for nothing.
 pub(super) fn check_workload_selector(
     cx: &mut Ctx<'_>,
     selector: &ast::Selector,
-    pool: &WorkloadPool<'_>,
-    message: String,
+    workloads: &[&Labels],
+    texts: impl FnOnce() -> PoolTexts,
 ) {
     let inventory = cx.inventory;
     if !check_label_keys(cx, selector, inventory.workload_labels(), "workload") {
@@ -151,14 +152,16 @@ pub(super) fn check_workload_selector(
             .iter()
             .all(|l| labels.get(&l.key.value) == Some(&l.value.value))
     };
-    if pool.workloads.iter().any(|w| matches(w)) {
+    if workloads.iter().any(|w| matches(w)) {
         return;
     }
-    let diagnostic = ItemDiagnostic::new(Code::SelectorMatchesNothing, selector.span, message);
-    let diagnostic = if pool.workloads.is_empty() {
-        diagnostic.help(pool.empty.clone())
+    let texts = texts();
+    let diagnostic =
+        ItemDiagnostic::new(Code::SelectorMatchesNothing, selector.span, texts.message);
+    let diagnostic = if workloads.is_empty() {
+        diagnostic.help(texts.empty)
     } else {
-        explain_miss(diagnostic, selector, pool)
+        explain_miss(diagnostic, selector, workloads, &texts.described)
     };
     cx.emit(diagnostic);
 }
@@ -168,13 +171,12 @@ pub(super) fn check_workload_selector(
 fn explain_miss<'db>(
     diagnostic: ItemDiagnostic<'db>,
     selector: &ast::Selector,
-    pool: &WorkloadPool<'_>,
+    workloads: &[&Labels],
+    described: &str,
 ) -> ItemDiagnostic<'db> {
-    let described = &pool.described;
     for label in &selector.labels {
         let key = &label.key.value;
-        let values: BTreeSet<&str> = pool
-            .workloads
+        let values: BTreeSet<&str> = workloads
             .iter()
             .filter_map(|w| w.get(key).map(String::as_str))
             .collect();

@@ -12,14 +12,30 @@
 //! A subset is a workload selector, checked with [`super::selector`] as `expose to workloads`
 //! is.
 
+use std::fmt;
+
 use crate::check::destination::destination_backends;
-use crate::check::selector::{WorkloadPool, check_workload_selector, selector_text};
+use crate::check::selector::{PoolTexts, check_workload_selector, selector_text};
 use crate::check::{Ctx, ItemDiagnostic, cluster_list, list_names};
 use crate::codes::Code;
 use crate::db::ItemTag;
 use crate::inventory::ServiceEntry;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, PortRef};
+
+/// `name.namespace`, as messages show a service: written only into a message, so that a target
+/// without problems formats nothing.
+#[derive(Clone, Copy)]
+struct ServiceName<'a> {
+    name: &'a str,
+    namespace: &'a str,
+}
+
+impl fmt::Display for ServiceName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.name, self.namespace)
+    }
+}
 
 /// The clusters a target must be reachable from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,7 +84,10 @@ fn check_service<'db>(
         None => cx.namespace.clone(),
     };
     let name = service.name.text.as_str();
-    let shown = format!("{name}.{namespace}");
+    let shown = ServiceName {
+        name,
+        namespace: &namespace,
+    };
     // A port outside 1-65535 is wrong whatever the service; checking it first keeps it from
     // being reported as "no such port".
     let port_in_range = check_port_range(cx, port);
@@ -83,7 +102,7 @@ fn check_service<'db>(
     };
 
     if port_in_range {
-        check_service_port(cx, service, &shown, port, &entries);
+        check_service_port(cx, service, shown, port, &entries);
     }
     if let Some(subset) = subset {
         check_subset(cx, subset, name, &namespace, &entries);
@@ -101,7 +120,7 @@ fn serving_entries<'db>(
 ) -> Option<Vec<ServiceEntry<'db>>> {
     let inventory = cx.inventory;
     let name = service.name.text.as_str();
-    let shown = format!("{name}.{namespace}");
+    let shown = ServiceName { name, namespace };
     Some(match cluster {
         Some(cluster) => {
             if !cx.check_cluster(cluster) {
@@ -154,11 +173,14 @@ fn serving_entries<'db>(
         }
         None => match serving_clusters(cx, scope) {
             Some(clusters) => {
-                let missing: Vec<&str> = clusters
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|c| inventory.service(c, namespace, name).is_none())
-                    .collect();
+                let mut found = Vec::with_capacity(clusters.len());
+                let mut missing: Vec<&str> = Vec::new();
+                for cluster in clusters {
+                    match inventory.service(cluster, namespace, name) {
+                        Some(entry) => found.push(entry),
+                        None => missing.push(cluster),
+                    }
+                }
                 if !missing.is_empty() {
                     let there: Vec<&str> = inventory
                         .clusters_with_service(namespace, name)
@@ -183,10 +205,7 @@ fn serving_entries<'db>(
                     cx.emit(diagnostic);
                     return None;
                 }
-                clusters
-                    .iter()
-                    .filter_map(|c| inventory.service(c, namespace, name))
-                    .collect()
+                found
             }
             None => inventory
                 .services_named(namespace, name)
@@ -199,14 +218,14 @@ fn serving_entries<'db>(
 
 /// The known clusters of a `Clusters` scope; `None` when any cluster may serve the request.
 /// Clusters missing from the inventory are left out: the gateway that names them reports them.
-fn serving_clusters(cx: &Ctx<'_>, scope: &TargetScope) -> Option<Vec<String>> {
+fn serving_clusters<'s>(cx: &Ctx<'_>, scope: &'s TargetScope) -> Option<Vec<&'s str>> {
     let TargetScope::Clusters(clusters) = scope else {
         return None;
     };
-    let known: Vec<String> = clusters
+    let known: Vec<&str> = clusters
         .iter()
+        .map(String::as_str)
         .filter(|c| cx.inventory.cluster(c).is_some())
-        .cloned()
         .collect();
     (!known.is_empty()).then_some(known)
 }
@@ -267,7 +286,7 @@ fn check_port_range(cx: &mut Ctx<'_>, port: Option<&PortRef>) -> bool {
 fn check_service_port(
     cx: &mut Ctx<'_>,
     service: &ast::QualifiedName,
-    shown: &str,
+    shown: ServiceName<'_>,
     port: Option<&PortRef>,
     entries: &[ServiceEntry<'_>],
 ) {
@@ -367,7 +386,6 @@ fn check_subset<'db>(
     namespace: &str,
     entries: &[ServiceEntry<'db>],
 ) {
-    let shown = format!("{name}.{namespace}");
     let inventory = cx.inventory;
     let mut workloads = Vec::new();
     for entry in entries {
@@ -383,27 +401,28 @@ fn check_subset<'db>(
                 .map(|w| &w.labels),
         );
     }
-    // Name the clusters when only some of the service's clusters serve the request, since the
-    // subset may well exist on the others.
-    let everywhere = inventory.clusters_with_service(namespace, name).count();
-    let place = if entries.len() < everywhere {
-        format!(
-            " on {}",
-            cluster_list(entries.iter().map(|e| e.cluster.name.as_str()))
-        )
-    } else {
-        String::new()
-    };
-    let pool = WorkloadPool {
-        workloads,
-        described: format!("the workloads of `{shown}`{place}"),
-        empty: format!("`{shown}` selects no workload{place} in the inventory"),
-    };
-    let message = format!(
-        "subset `{}` of service `{shown}` matches no workload",
-        selector_text(subset)
-    );
-    check_workload_selector(cx, subset, &pool, message);
+    check_workload_selector(cx, subset, &workloads, || {
+        let shown = ServiceName { name, namespace };
+        // Name the clusters when only some of the service's clusters serve the request, since
+        // the subset may well exist on the others.
+        let everywhere = inventory.clusters_with_service(namespace, name).count();
+        let place = if entries.len() < everywhere {
+            format!(
+                " on {}",
+                cluster_list(entries.iter().map(|e| e.cluster.name.as_str()))
+            )
+        } else {
+            String::new()
+        };
+        PoolTexts {
+            message: format!(
+                "subset `{}` of service `{shown}` matches no workload",
+                selector_text(subset)
+            ),
+            described: format!("the workloads of `{shown}`{place}"),
+            empty: format!("`{shown}` selects no workload{place} in the inventory"),
+        }
+    });
 }
 
 fn check_destination<'db>(cx: &mut Ctx<'db>, name: &ast::Name, port: Option<&PortRef>) {
