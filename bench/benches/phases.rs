@@ -25,6 +25,7 @@
 
 use std::cell::OnceCell;
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -32,6 +33,7 @@ use route_lang::db::{file_diagnostics, parse_file, project_diagnostics};
 use route_lang::inventory::{InventoryIndex, Workload, parse_inventory};
 use route_lang::syntax::{lex, parse};
 use routec::emit::{self, Format};
+use routec::inventory_cache::InventoryCache;
 use routec::lower;
 use routec_bench::{GeneratedProject, InventoryFormat, Options, edit_inside_route, generate};
 use salsa::Setter;
@@ -98,11 +100,20 @@ fn inventory(c: &mut Criterion) {
         group.bench_function(format!("load {}", project.inventory_file), |b| {
             b.iter(|| parse_inventory(project.inventory_file, black_box(&text)).is_ok())
         });
+        // What `check` and `build` pay from their second run on: a hash and a decode.
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join(project.inventory_file);
+        std::fs::write(&path, &text).expect("inventory written");
+        let cache = InventoryCache::in_project(dir.path());
+        assert!(cache.parse(&path, &text).is_ok(), "the cache is filled");
+        group.bench_function(format!("load {}, cached", project.inventory_file), |b| {
+            b.iter(|| cache.parse(&path, black_box(&text)).is_ok())
+        });
     }
-    let inventory = project(100, 1).inventory;
+    let inventory = Arc::new(project(100, 1).inventory);
     group.throughput(Throughput::Elements(1));
     group.bench_function("index", |b| {
-        b.iter(|| InventoryIndex::new(black_box(&inventory)))
+        b.iter(|| InventoryIndex::new(Arc::clone(black_box(&inventory))))
     });
     group.finish();
 }
@@ -263,7 +274,7 @@ fn incremental(c: &mut Criterion) {
                             let inventory = inventories[turn % 2].clone();
                             turn += 1;
                             let start = Instant::now();
-                            input.set_inventory(&mut loaded.db).to(inventory);
+                            input.set_inventory(&mut loaded.db).to(inventory.into());
                             let count = project_diagnostics(&loaded.db, loaded.project).len();
                             total += start.elapsed();
                             assert_eq!(count, 0, "the edit keeps the project clean");

@@ -14,6 +14,7 @@ fn assert_clean(options: Options) {
     let loaded = load(&LoadOptions {
         path: Some(dir.path().to_path_buf()),
         inventory: None,
+        no_cache: false,
     })
     .unwrap_or_else(|error| panic!("{options:?}: the project does not load: {error}"));
     assert_eq!(loaded.files.len(), options.files, "{options:?}");

@@ -1,6 +1,7 @@
 //! routec: the compiler of the route language and its command line.
 //!
-//! - [`project`] reads a project from disk (sources, `route.toml`, inventory) into a database;
+//! - [`project`] reads a project from disk (sources, `route.toml`, inventory) into a database,
+//!   parsing inventories through [`inventory_cache`];
 //! - [`render`] prints diagnostics for people (ariadne), for tools (JSON) and for GitHub;
 //! - [`cli`] defines the `routec` commands;
 //! - [`cluster`] imports inventories from manifests and live clusters, and applies, diffs
@@ -12,6 +13,7 @@ pub mod cli;
 #[cfg(feature = "cluster")]
 pub mod cluster;
 pub mod emit;
+pub mod inventory_cache;
 pub mod lower;
 pub mod outdir;
 pub mod prime;

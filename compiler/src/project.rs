@@ -24,6 +24,10 @@
 //! to the root with `/` separators whatever the platform, so diagnostics read the same
 //! everywhere.
 //!
+//! Inventory files are parsed through the project's [`crate::inventory_cache`] (the one thing
+//! loading writes, into `.routec_cache/` of a project with `route.toml`), unless
+//! [`LoadOptions::no_cache`] says not to.
+//!
 //! Errors that make the project impossible to check (a missing `PATH`, a bad `route.toml`, an
 //! unreadable inventory, a single file given that cannot be read) are a [`LoadError`]; another
 //! source file that cannot be read (not UTF-8, no permission) does not stop the others from
@@ -38,6 +42,8 @@ use route_lang::config::{self, Config, parse_config};
 use route_lang::db::{Database, InventoryInput, Project, SourceFile};
 use route_lang::inventory::{Inventory, parse_inventory};
 use route_lang::source_error::SourceError;
+
+use crate::inventory_cache::InventoryCache;
 
 /// The project file whose folder is a project root.
 pub const PROJECT_FILE: &str = "route.toml";
@@ -57,6 +63,8 @@ pub struct LoadOptions {
     /// An inventory file that replaces the one `route.toml` names (relative to the current
     /// folder, like every command-line path).
     pub inventory: Option<PathBuf>,
+    /// Neither read nor write the project's inventory cache ([`crate::inventory_cache`]).
+    pub no_cache: bool,
 }
 
 /// A project read from disk, with its database.
@@ -352,7 +360,10 @@ pub fn read(options: &LoadOptions) -> Result<ReadProject, LoadError> {
              of route.toml, or pass --inventory FILE",
         ));
     }
-    let inventory = read_inventories(&inventory_files)?;
+    // Only a project (a folder with route.toml) gets a cache folder written into it.
+    let cache =
+        (config_file.is_some() && !options.no_cache).then(|| InventoryCache::in_project(&root));
+    let inventory = read_inventories(&inventory_files, cache.as_ref())?;
 
     let mut sources = Vec::with_capacity(paths.len());
     let mut focus = None;
@@ -417,16 +428,25 @@ pub fn default_config() -> Config {
     }
 }
 
-/// Reads and merges the inventory files, in order.
-fn read_inventories(paths: &[PathBuf]) -> Result<Inventory, LoadError> {
+/// Reads and merges the inventory files, in order, through the cache when there is one.
+fn read_inventories(
+    paths: &[PathBuf],
+    cache: Option<&InventoryCache>,
+) -> Result<Inventory, LoadError> {
     let mut parts = Vec::with_capacity(paths.len());
     for path in paths {
         let text = read_text(path, "the inventory")?;
-        let name = path
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let inventory = parse_inventory(&name, &text).map_err(|e| LoadError::rejected(path, e))?;
+        let parsed = match cache {
+            Some(cache) => cache.parse(path, &text),
+            None => {
+                let name = path
+                    .file_name()
+                    .map(|name| name.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                parse_inventory(&name, &text)
+            }
+        };
+        let inventory = parsed.map_err(|e| LoadError::rejected(path, e))?;
         parts.push((display_path(path), inventory));
     }
     merge(parts).map_err(|duplicate| LoadError {
@@ -453,18 +473,23 @@ pub struct DuplicateCluster {
 /// generated, and two descriptions of one cluster would have to disagree somewhere.
 pub fn merge(parts: Vec<(String, Inventory)>) -> Result<Inventory, DuplicateCluster> {
     let mut merged = Inventory::default();
-    let mut owners: Vec<&str> = Vec::new();
-    for (file, inventory) in &parts {
-        for cluster in &inventory.clusters {
+    let mut files: Vec<String> = Vec::with_capacity(parts.len());
+    // The index in `files` of the file of each merged cluster.
+    let mut owners: Vec<usize> = Vec::new();
+    // The clusters are moved, not copied: an inventory can be large.
+    for (file, inventory) in parts {
+        files.push(file);
+        let this = files.len() - 1;
+        for cluster in inventory.clusters {
             if let Some(index) = merged.clusters.iter().position(|c| c.name == cluster.name) {
                 return Err(DuplicateCluster {
-                    cluster: cluster.name.clone(),
-                    first_file: owners[index].to_owned(),
-                    second_file: file.clone(),
+                    cluster: cluster.name,
+                    first_file: files[owners[index]].clone(),
+                    second_file: files[this].clone(),
                 });
             }
-            merged.clusters.push(cluster.clone());
-            owners.push(file);
+            merged.clusters.push(cluster);
+            owners.push(this);
         }
     }
     Ok(merged)

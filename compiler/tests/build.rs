@@ -436,6 +436,7 @@ fn builds_are_deterministic() {
     let loaded = load(&LoadOptions {
         path: Some(project.path().to_path_buf()),
         inventory: None,
+        no_cache: false,
     })
     .expect("bookinfo loads");
     assert!(loaded.files.len() > 1);

@@ -202,6 +202,110 @@ fn a_typo_in_the_inventory_is_one_line() {
     insta::assert_snapshot!("bad_inventory", run.stderr);
 }
 
+/// A copy of the `valid` project with its inventory inside it, in a temporary folder.
+fn cached_project(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    let valid = data().join("valid");
+    write(
+        &dir.join("route.toml"),
+        "[project]\nnamespace = \"bookinfo\"\n",
+    );
+    for file in ["gateways.route", "routes/bookinfo.route"] {
+        write(
+            &dir.join(file),
+            fs::read(valid.join(file)).expect("test project file"),
+        );
+    }
+    write(
+        &dir.join("inventory.yaml"),
+        fs::read(data().join("inventory.yaml")).expect("test inventory"),
+    );
+    dir
+}
+
+/// The entries of a project's inventory cache.
+fn cache_entries(project: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(project.join(".routec_cache"))
+        .map(|read| read.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    entries.retain(|path| path.extension().is_some_and(|ext| ext == "bin"));
+    entries
+}
+
+#[test]
+fn the_inventory_cache_lives_in_the_project_and_can_be_bypassed() {
+    let dir = cached_project("cache");
+    let first = routec(&dir, &["check"]);
+    assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
+    let [entry] = cache_entries(&dir).try_into().expect("one entry");
+    let gitignore = fs::read_to_string(dir.join(".routec_cache/.gitignore")).expect("gitignore");
+    assert!(gitignore.lines().any(|line| line == "*"), "{gitignore}");
+
+    let second = routec(&dir, &["check"]);
+    assert_eq!(
+        (second.code, &second.stdout, &second.stderr),
+        (first.code, &first.stdout, &first.stderr)
+    );
+    let built = routec(&dir, &["build", "-o", "-"]);
+    let uncached = routec(&dir, &["build", "-o", "-", "--no-cache"]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    assert_eq!(built.stdout, uncached.stdout);
+
+    // A damaged entry is rewritten; --no-cache neither reads nor writes it.
+    write(&entry, "junk");
+    let run = routec(&dir, &["check", "--no-cache"]);
+    assert_eq!(run.stdout, first.stdout);
+    assert_eq!(fs::read(&entry).expect("entry"), b"junk");
+    let run = routec(&dir, &["check"]);
+    assert_eq!(run.stdout, first.stdout);
+    assert_ne!(fs::read(&entry).expect("entry"), b"junk");
+
+    let fresh = cached_project("no-cache");
+    let run = routec(&fresh, &["check", "--no-cache"]);
+    assert_eq!(run.stdout, first.stdout);
+    assert!(!fresh.join(".routec_cache").exists());
+    let _ = fs::remove_dir_all(dir);
+    let _ = fs::remove_dir_all(fresh);
+}
+
+#[test]
+fn an_inventory_error_is_reported_in_full_despite_a_cached_entry() {
+    let dir = cached_project("cache-error");
+    assert_eq!(routec(&dir, &["check"]).code, 0);
+    let inventory = dir.join("inventory.yaml");
+    let text = fs::read_to_string(&inventory).expect("inventory");
+    write(&inventory, text.replacen("services:", "servces:", 1));
+    let cached = routec(&dir, &["check"]);
+    let uncached = routec(&dir, &["check", "--no-cache"]);
+    assert_eq!(cached.code, 2);
+    assert!(
+        cached.stderr.starts_with("error: inventory.yaml:") && cached.stderr.contains("servces"),
+        "{}",
+        cached.stderr
+    );
+    assert_eq!(cached.stderr, uncached.stderr);
+
+    // Fixed again, the project checks as before.
+    write(&inventory, text);
+    assert_eq!(routec(&dir, &["check"]).code, 0);
+    let _ = fs::remove_dir_all(dir);
+}
+
+#[test]
+fn an_unwritable_cache_only_skips_caching() {
+    // A file where the cache folder goes (permissions would not stop root, who runs CI).
+    let dir = cached_project("cache-unwritable");
+    write(&dir.join(".routec_cache"), "not a folder");
+    let run = routec(&dir, &["check"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stderr, "");
+    assert_eq!(
+        fs::read_to_string(dir.join(".routec_cache")).expect("file"),
+        "not a folder"
+    );
+    let _ = fs::remove_dir_all(dir);
+}
+
 #[test]
 fn an_invalid_route_toml_is_one_line() {
     let run = routec(&data(), &["check", "bad-config"]);

@@ -29,7 +29,7 @@ fn import_app(app: &str, options: ImportOptions) -> (String, Vec<String>) {
     // What is written is a valid inventory, and reads back as what was imported.
     let reread = parse_inventory("inventory.yaml", &text).expect("a valid inventory");
     assert_eq!(reread, inventory);
-    let _ = InventoryIndex::new(&reread);
+    let _ = InventoryIndex::new(reread);
     // Warnings name files relative to the current folder (or absolute outside it); keep the
     // part inside the test data.
     let data = manifests()

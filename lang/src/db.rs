@@ -109,11 +109,21 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// The cluster inventory the project is checked against.
-#[salsa::input(debug)]
+/// The cluster inventory the project is checked against. Shared with its
+/// [`inventory_index`], which would otherwise hold a second copy of it.
+#[salsa::input(debug, constructor = from_shared)]
 pub struct InventoryInput {
     #[returns(ref)]
-    pub inventory: Inventory,
+    pub inventory: Arc<Inventory>,
+}
+
+impl InventoryInput {
+    pub fn new<D: ?Sized + salsa::Database>(
+        db: &D,
+        inventory: impl Into<Arc<Inventory>>,
+    ) -> InventoryInput {
+        InventoryInput::from_shared(db, inventory.into())
+    }
 }
 
 /// A project: its files, its `route.toml` and its inventory.
@@ -339,7 +349,7 @@ pub fn item_index(db: &dyn Db, project: Project) -> ItemIndex<'_> {
 /// The inventory with its lookup tables, built once per inventory change.
 #[salsa::tracked(returns(ref))]
 pub fn inventory_index(db: &dyn Db, inventory: InventoryInput) -> Arc<InventoryIndex> {
-    Arc::new(InventoryIndex::new(inventory.inventory(db)))
+    Arc::new(InventoryIndex::new(Arc::clone(inventory.inventory(db))))
 }
 
 /// Every diagnostic of one file: syntax errors, item checks and the project-wide checks that

@@ -5,7 +5,8 @@
 //! This module owns three things:
 //! - the data model ([`Inventory`] and its parts), deserialized strictly (unknown keys are
 //!   errors, because a typo must not silently hide a service) and serializable, so that
-//!   generators can write the same format;
+//!   generators can write the same format; it also has a compact binary form (`bitcode`),
+//!   which the compiler's inventory cache stores;
 //! - the loader [`parse_inventory`], which turns YAML or JSON text into an [`Inventory`] or
 //!   one [`InventoryError`] with a 1-based line and column and a message that says what was
 //!   expected;
@@ -17,7 +18,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
+use bitcode::{Decode, Encode};
 use serde::de::{self, IgnoredAny, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -27,7 +30,7 @@ use crate::source_error::SourceError;
 pub type Labels = BTreeMap<String, String>;
 
 /// The whole inventory: every cluster the program is checked against.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Inventory {
     #[serde(default)]
@@ -35,7 +38,7 @@ pub struct Inventory {
 }
 
 /// One workload cluster of the mesh.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Cluster {
     pub name: String,
@@ -49,7 +52,7 @@ pub struct Cluster {
 }
 
 /// A namespace of one cluster.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Namespace {
     pub name: String,
@@ -66,7 +69,7 @@ pub struct Namespace {
 }
 
 /// A Kubernetes Service.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Service {
     pub name: String,
@@ -128,7 +131,7 @@ pub enum PortClash<'a> {
 }
 
 /// One port of a Service.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ServicePort {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -148,7 +151,7 @@ pub struct ServicePort {
 
 /// A Service's `targetPort`: a container port number or a named container port
 /// (Kubernetes' `IntOrString`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Encode, Decode)]
 pub enum TargetPort {
     Number(u16),
     Name(String),
@@ -241,7 +244,7 @@ fn deserialize_port_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result
 }
 
 /// A Deployment, StatefulSet, DaemonSet … : something whose pods carry `labels`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Encode, Decode)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Workload {
     pub name: String,
@@ -749,7 +752,7 @@ impl<R: Copy + Ord> LabelIndex<R> {
 /// inventory built in code, since [`parse_inventory`] rejects duplicates) the first one wins.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InventoryIndex {
-    inventory: Inventory,
+    inventory: Arc<Inventory>,
     /// Cluster name → its position and its namespaces.
     clusters: BTreeMap<String, ClusterEntry>,
     /// Namespace name → position of every cluster that has it, in inventory order.
@@ -775,9 +778,9 @@ struct NamespaceEntry {
 }
 
 impl InventoryIndex {
-    /// Indexes a copy of `inventory`, so that the index can outlive the borrowed input (a
-    /// salsa input field, say).
-    pub fn new(inventory: &Inventory) -> Self {
+    /// Indexes `inventory`, sharing it (with a salsa input, say) rather than copying it.
+    pub fn new(inventory: impl Into<Arc<Inventory>>) -> Self {
+        let inventory = inventory.into();
         let mut clusters = BTreeMap::new();
         let mut namespaces: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut services: BTreeMap<String, BTreeMap<String, Vec<ServiceRef>>> = BTreeMap::new();
@@ -843,7 +846,7 @@ impl InventoryIndex {
         }
 
         InventoryIndex {
-            inventory: inventory.clone(),
+            inventory,
             clusters,
             namespaces,
             services,
@@ -1145,7 +1148,7 @@ mod tests {
 
     #[test]
     fn bookinfo_example_loads_with_its_multi_cluster_split() {
-        let index = InventoryIndex::new(&yaml(BOOKINFO).expect("bookinfo inventory is valid"));
+        let index = InventoryIndex::new(yaml(BOOKINFO).expect("bookinfo inventory is valid"));
         assert_eq!(
             index.cluster_names().collect::<Vec<_>>(),
             ["cluster-1", "cluster-2"]
@@ -1425,7 +1428,7 @@ clusters:
 
     #[test]
     fn service_selectors_match_across_clusters_and_namespaces() {
-        let index = InventoryIndex::new(&yaml(TWO_CLUSTERS).expect("valid"));
+        let index = InventoryIndex::new(yaml(TWO_CLUSTERS).expect("valid"));
         let find = |pairs: &[(&str, &str)], namespace, clusters: Option<&[String]>| {
             service_names(
                 &index,
@@ -1465,7 +1468,7 @@ clusters:
 
     #[test]
     fn workload_selectors_match_pod_labels() {
-        let index = InventoryIndex::new(&yaml(TWO_CLUSTERS).expect("valid"));
+        let index = InventoryIndex::new(yaml(TWO_CLUSTERS).expect("valid"));
         let v2 = index.match_workloads(&selector(&[("version", "v2")]), Some("shop"), None);
         assert_eq!(
             workload_names(&index, &v2),
@@ -1482,7 +1485,7 @@ clusters:
 
     #[test]
     fn the_index_answers_name_and_label_lookups() {
-        let index = InventoryIndex::new(&yaml(TWO_CLUSTERS).expect("valid"));
+        let index = InventoryIndex::new(yaml(TWO_CLUSTERS).expect("valid"));
         assert_eq!(
             index.namespace_names().collect::<Vec<_>>(),
             ["other", "shop"]
@@ -1531,7 +1534,7 @@ clusters:
         let mut east_again = inventory.clusters[0].clone();
         east_again.region = Some("duplicate".into());
         inventory.clusters.push(east_again);
-        let index = InventoryIndex::new(&inventory);
+        let index = InventoryIndex::new(inventory);
         assert_eq!(
             index.cluster("east").and_then(|c| c.region.as_deref()),
             None
@@ -1595,7 +1598,7 @@ clusters:
             let end = (end..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
             text.replace_range(start..end, &insert);
             if let Ok(inventory) = yaml(&text) {
-                let _ = InventoryIndex::new(&inventory);
+                let _ = InventoryIndex::new(inventory);
             }
             let _ = json(&text);
             let _ = json(&insert);

@@ -161,7 +161,7 @@ fn editing_the_inventory_rechecks_items_but_not_parses() {
     fx.project
         .inventory(&fx.db)
         .set_inventory(&mut fx.db)
-        .to(inventory);
+        .to(inventory.into());
     let diagnostics = project_diagnostics(&fx.db, fx.project);
     let executed = fx.log.take();
     assert_eq!(count(&executed, "parse_file"), 0, "{executed:#?}");

@@ -426,6 +426,7 @@ impl State {
         match project::read(&LoadOptions {
             path: Some(root.clone()),
             inventory: None,
+            no_cache: false,
         }) {
             Ok(read) if read.root == root => self.install(key, root, read),
             // A folder whose `route.toml` is gone: the project above it holds its files.
@@ -446,6 +447,7 @@ impl State {
         match project::read(&LoadOptions {
             path: Some(source.clone()),
             inventory: None,
+            no_cache: false,
         }) {
             Ok(read) => {
                 if let ProjectKey::Root(root) = key
@@ -492,6 +494,7 @@ impl State {
         match project::read(&LoadOptions {
             path: Some(path.clone()),
             inventory: None,
+            no_cache: false,
         }) {
             Ok(read) if read.config_file.is_some() => {
                 let root = read.root.clone();
@@ -586,8 +589,8 @@ impl State {
             entry.project.set_config(db).to(config);
         }
         let inventory_input = entry.project.inventory(&*db);
-        if *inventory_input.inventory(&*db) != inventory {
-            inventory_input.set_inventory(db).to(inventory);
+        if **inventory_input.inventory(&*db) != inventory {
+            inventory_input.set_inventory(db).to(inventory.into());
         }
         entry.inventory_files = inventory_files
             .iter()

@@ -193,6 +193,7 @@ proptest! {
         let loaded = load(&LoadOptions {
             path: Some(session.root.clone()),
             inventory: None,
+            no_cache: false,
         })
         .expect("the project loads");
         let uri_of = |file: route_lang::db::SourceFile| {

@@ -37,6 +37,9 @@ pub struct ClusterArgs {
     /// Compile against this inventory file instead of the one route.toml names
     #[arg(long, value_name = "FILE")]
     pub inventory: Option<PathBuf>,
+    /// Neither read nor write the inventory cache (`.routec_cache/` in the project)
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -78,6 +81,7 @@ pub(super) fn compile(
     let options = LoadOptions {
         path: args.path.clone(),
         inventory: args.inventory.clone(),
+        no_cache: args.no_cache,
     };
     let loaded = match build::load(&options, console, Purpose::Apply)? {
         Ok(loaded) => loaded,

@@ -35,12 +35,16 @@ pub struct BuildArgs {
     /// Build against this inventory file instead of the one route.toml names
     #[arg(long, value_name = "FILE")]
     pub inventory: Option<PathBuf>,
+    /// Neither read nor write the inventory cache (`.routec_cache/` in the project)
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 pub fn run(args: &BuildArgs, console: &mut Console) -> io::Result<Exit> {
     let options = LoadOptions {
         path: args.path.clone(),
         inventory: args.inventory.clone(),
+        no_cache: args.no_cache,
     };
     let loaded = match load(&options, console, Purpose::Build)? {
         Ok(loaded) => loaded,

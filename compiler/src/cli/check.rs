@@ -18,6 +18,9 @@ pub struct CheckArgs {
     /// Check against this inventory file instead of the one route.toml names
     #[arg(long, value_name = "FILE")]
     pub inventory: Option<PathBuf>,
+    /// Neither read nor write the inventory cache (`.routec_cache/` in the project)
+    #[arg(long)]
+    pub no_cache: bool,
     /// How to print diagnostics
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -30,6 +33,7 @@ pub fn run(args: &CheckArgs, console: &mut Console) -> io::Result<Exit> {
     let options = LoadOptions {
         path: args.path.clone(),
         inventory: args.inventory.clone(),
+        no_cache: args.no_cache,
     };
     let loaded = match super::load(&options, console)? {
         Ok(loaded) => loaded,
