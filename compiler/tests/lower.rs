@@ -220,6 +220,39 @@ fn example_projects() {
     });
 }
 
+/// `routec::emit` writes YAML with a writer of its own: its files hold the bytes of the
+/// snapshots above, serde-saphyr's.
+#[test]
+fn emitted_yaml_is_what_serde_saphyr_writes() {
+    each(all_projects(), |name, loaded| {
+        let resources = must_build(&loaded, name);
+        let files = routec::emit::files(&resources, routec::emit::Format::Yaml)
+            .unwrap_or_else(|error| panic!("{name}: {error}"));
+        let written: BTreeMap<String, String> = files
+            .into_iter()
+            .map(|file| {
+                let text = String::from_utf8(file.contents).expect("YAML is UTF-8");
+                (file.path, text)
+            })
+            .collect();
+        let expected: BTreeMap<String, String> = resources
+            .iter()
+            .map(|resource| {
+                let meta = resource.metadata();
+                let path = format!(
+                    "{}/{}-{}.yaml",
+                    meta.namespace.as_deref().unwrap_or_default(),
+                    resource.kind().to_ascii_lowercase(),
+                    meta.name
+                );
+                let yaml = serde_saphyr::to_string(resource).expect("resources serialize");
+                (path, yaml)
+            })
+            .collect();
+        assert_eq!(written, expected, "{name}");
+    });
+}
+
 #[test]
 fn every_resource_validates_against_its_strict_schema() {
     each(all_projects(), |name, loaded| {
