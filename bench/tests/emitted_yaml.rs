@@ -14,6 +14,7 @@ fn a_generated_project_is_written_as_serde_saphyr_writes_it() {
     let loaded = load(&LoadOptions {
         path: Some(dir.path().to_path_buf()),
         inventory: None,
+        no_cache: true,
     })
     .expect("the project loads");
     let Ok(build) = routec::lower::build(&loaded.db, loaded.project) else {
