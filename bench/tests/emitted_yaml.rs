@@ -20,33 +20,16 @@ fn a_generated_project_is_written_as_serde_saphyr_writes_it() {
     let Ok(build) = routec::lower::build(&loaded.db, loaded.project) else {
         panic!("the generated project builds");
     };
+    // `build` gives the resources in output order, the order of the files.
     let files = emit::files(&build.resources, Format::Yaml).expect("the files are written");
-    let mut expected: Vec<(String, String)> = build
-        .resources
-        .iter()
-        .map(|resource| {
-            let meta = resource.metadata();
-            let path = format!(
-                "{}/{}-{}.yaml",
-                meta.namespace.as_deref().unwrap_or_default(),
-                resource.kind().to_ascii_lowercase(),
-                meta.name
-            );
-            let yaml = serde_saphyr::to_string(resource).expect("serde-saphyr writes it");
-            (path, yaml)
-        })
-        .collect();
-    expected.sort();
-    let mut written: Vec<(String, String)> = files
-        .into_iter()
-        .map(|file| {
-            let text = String::from_utf8(file.contents).expect("YAML is UTF-8");
-            (file.path, text)
-        })
-        .collect();
-    written.sort();
-    assert_eq!(written.len(), expected.len());
-    for (written, expected) in written.iter().zip(&expected) {
-        assert_eq!(written, expected);
+    assert_eq!(files.len(), build.resources.len());
+    for (file, resource) in files.iter().zip(&build.resources) {
+        let expected = serde_saphyr::to_string(resource).expect("serde-saphyr writes it");
+        assert_eq!(
+            std::str::from_utf8(&file.contents).expect("YAML is UTF-8"),
+            expected,
+            "{}",
+            file.path
+        );
     }
 }

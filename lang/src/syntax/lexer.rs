@@ -92,7 +92,8 @@ impl Token {
 ///
 /// Adjacent invalid characters are merged into one [`Token::Error`], so `$$$` is one error.
 pub fn lex(text: &str) -> Vec<(Token, TextRange)> {
-    let mut out: Vec<(Token, TextRange)> = Vec::new();
+    // Room for a token every four bytes, more than route files need (see `parser::lex_file`).
+    let mut out: Vec<(Token, TextRange)> = Vec::with_capacity(text.len() / 4);
     for (token, span) in Token::lexer(text).spanned() {
         let range = TextRange::new(offset(span.start), offset(span.end));
         let token = token.unwrap_or(Token::Error);
