@@ -1,8 +1,7 @@
 //! Properties of the parser: it never panics, whatever the input; its output is consistent
 //! (items tile the tokens, every range lies in the text); whitespace never changes the tree;
-//! a parse that reuses the previous one's trees equals a fresh parse, edit after edit; a large
-//! file parsed on several threads equals one pass; and pathological nesting returns promptly
-//! with a `TooDeep` error.
+//! a parse that reuses the previous one's trees equals a fresh parse, edit after edit; and
+//! pathological nesting returns promptly with a `TooDeep` error.
 
 use std::sync::Arc;
 
@@ -301,20 +300,4 @@ fn long_inputs_complete() {
         vec!["c"; N].join(", ")
     ));
     check(&format!("gateway g {{ cluster , {} }}", "c ".repeat(N)));
-}
-
-/// A file large enough to be parsed on several threads gives what one pass over its items
-/// gives (a parse with a cache never splits), errors included.
-#[test]
-fn a_large_file_parses_in_parallel_as_in_one_pass() {
-    let mut text = String::new();
-    while text.len() < 1 << 20 {
-        for valid in VALID {
-            text.push_str(valid);
-        }
-        text.push_str("routes broken {\n  route r { match path prefix \"/\" to to }\n}\n");
-    }
-    let parallel = parse(&text);
-    assert!(parallel.errors.len() > 10, "{:?}", parallel.errors.len());
-    assert_eq!(parallel, parse_reusing(&text, &mut ItemCache::default()));
 }

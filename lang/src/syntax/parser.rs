@@ -2,10 +2,7 @@
 //! (see [`super::chunk`]) and runs a chumsky parser on each item's token slice, so every span it
 //! produces is a token index relative to the item's first token. Each item is parsed first
 //! with an error type that records nothing, and again with `Rich` errors only when that pass
-//! finds an error (see [`ItemParser`]), so valid input never pays for the diagnostics. Items
-//! are independent, so a large file's items are parsed on every core (see
-//! [`parse_in_parallel`]); an editor's parse reuses unchanged items instead (see
-//! [`super::reuse`]).
+//! finds an error (see [`ItemParser`]), so valid input never pays for the diagnostics.
 //!
 //! Recovery is statement by statement. Blocks are parsed by a loop (a `custom` parser) that
 //! runs the block's statement parser; when a statement fails, the loop reports chumsky's
@@ -48,105 +45,9 @@ pub(super) fn parse(text: &str, cache: Option<&mut ItemCache>) -> Parse {
         ranges: &ranges,
         len: lexer::offset(text.len()),
     };
-    let mut items = Vec::with_capacity(chunks.len());
-    match cache {
-        Some(cache) => {
-            let mut reuse = Reuse::new(Some(cache), text);
-            parse_chunks(
-                &file,
-                &chunks,
-                &comments,
-                text,
-                &mut reuse,
-                &mut items,
-                &mut errors,
-            );
-            reuse.finish();
-        }
-        None => {
-            for (part_items, part_errors) in parse_in_parallel(&file, &chunks, &comments, text) {
-                items.extend(part_items);
-                errors.extend(part_errors);
-            }
-        }
-    }
-    errors.sort_by_key(|e| (e.range.start, e.range.end));
-    errors.dedup();
-    Parse {
-        items,
-        errors,
-        tokens: ranges,
-        comments,
-        len: lexer::offset(text.len()),
-    }
-}
-
-/// Files at least this large are parsed on every core when there is no cache: below it,
-/// starting threads costs more than they save.
-const PARALLEL_BYTES: usize = 256 * 1024;
-
-/// Parses the chunks in contiguous parts, one per core for a large file, and returns each
-/// part's items and errors in order. Items are independent, so the parts concatenated are
-/// exactly what one pass over every chunk gives.
-fn parse_in_parallel(
-    file: &FileTokens<'_, '_>,
-    chunks: &[chunk::Chunk],
-    comments: &[Comment],
-    text: &str,
-) -> Vec<(Vec<ParsedItem>, Vec<SyntaxError>)> {
-    let part = |chunks: &[chunk::Chunk]| {
-        let (mut items, mut errors) = (Vec::with_capacity(chunks.len()), Vec::new());
-        let mut reuse = Reuse::new(None, text);
-        parse_chunks(
-            file,
-            chunks,
-            comments,
-            text,
-            &mut reuse,
-            &mut items,
-            &mut errors,
-        );
-        (items, errors)
-    };
-    let threads = if text.len() < PARALLEL_BYTES {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    };
-    if threads <= 1 || chunks.len() < 2 {
-        return vec![part(chunks)];
-    }
-    let per_thread = chunks.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let mut parts = chunks.chunks(per_thread);
-        let first = parts.next().unwrap_or(&[]);
-        let others: Vec<_> = parts
-            .map(|chunks| scope.spawn(move || part(chunks)))
-            .collect();
-        let mut results = vec![part(first)];
-        // A panic in a parse thread is a bug; it goes on as a panic here.
-        results.extend(others.into_iter().map(|handle| {
-            handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        }));
-        results
-    })
-}
-
-/// Parses `chunks` in order, appending their items and syntax errors; `reuse` supplies the
-/// trees of unchanged items and keeps the new clean ones.
-fn parse_chunks(
-    file: &FileTokens<'_, '_>,
-    chunks: &[chunk::Chunk],
-    comments: &[Comment],
-    text: &str,
-    reuse: &mut Reuse<'_>,
-    items: &mut Vec<ParsedItem>,
-    errors: &mut Vec<SyntaxError>,
-) {
-    let (toks, ranges) = (file.toks, file.ranges);
     let item_parser = item();
+    let mut reuse = Reuse::new(cache, text);
+    let mut items = Vec::with_capacity(chunks.len());
     for c in chunks {
         let slice = toks.get(c.start..c.end).unwrap_or(&[]);
         let error_item = |first: usize, len: usize, doc: Option<String>| ParsedItem {
@@ -160,11 +61,11 @@ fn parse_chunks(
         match c.kind {
             ChunkKind::Junk => items.push(error_item(c.start, slice.len(), None)),
             ChunkKind::TooDeep => {
-                let doc = doc_comment(comments, c.start, text);
+                let doc = doc_comment(&comments, c.start, text);
                 items.push(error_item(c.start, slice.len(), doc));
             }
             ChunkKind::Item => {
-                let doc = doc_comment(comments, c.start, text);
+                let doc = doc_comment(&comments, c.start, text);
                 let key = reuse.key(slice, ranges.get(c.start..c.end).unwrap_or(&[]));
                 if let Some(item) = key.as_ref().and_then(|key| reuse.get(key)) {
                     reuse.keep(key, &item);
@@ -197,11 +98,21 @@ fn parse_chunks(
                 // Tokens after a complete item are junk (`namespace a b`).
                 if consumed < slice.len() {
                     let at = c.start + consumed;
-                    chunk::report_junk(toks, ranges, at..c.end, errors);
+                    chunk::report_junk(&toks, &ranges, at..c.end, &mut errors);
                     items.push(error_item(at, slice.len() - consumed, None));
                 }
             }
         }
+    }
+    reuse.finish();
+    errors.sort_by_key(|e| (e.range.start, e.range.end));
+    errors.dedup();
+    Parse {
+        items,
+        errors,
+        tokens: ranges,
+        comments,
+        len: lexer::offset(text.len()),
     }
 }
 
