@@ -38,6 +38,11 @@ use routec::lower;
 use routec_bench::{GeneratedProject, InventoryFormat, Options, edit_inside_route, generate};
 use salsa::Setter;
 
+/// The allocator `routec` and `route-lsp` ship with, so that the phases cost here what they
+/// cost in the binaries (glibc malloc is slower, and slower still in new threads).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The route counts to measure.
 fn sizes() -> Vec<usize> {
     let mut sizes = vec![1_000, 10_000];

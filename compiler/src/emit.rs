@@ -20,7 +20,6 @@ mod yaml;
 use std::collections::HashSet;
 use std::fmt;
 use std::io::{self, Write};
-use std::num::NonZeroUsize;
 
 use serde::Serialize;
 
@@ -59,33 +58,16 @@ pub fn stream(out: &mut impl Write, resources: &[&Resource], format: Format) -> 
     let resources = sorted(resources);
     match format {
         Format::Yaml => {
-            // A batch of documents at a time, its parts serialized on every core into buffers
-            // that are reused, then written in order: the bytes of one pass, in bounded memory.
-            // Serializing into a `String` is also much faster than going through `io::Write` a
-            // token at a time.
-            let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-            let mut buffers = vec![String::new(); threads];
-            for (b, batch) in resources.chunks(STREAM_BATCH).enumerate() {
-                let per_part = batch.len().div_ceil(threads);
-                std::thread::scope(|scope| {
-                    let mut parts = buffers.iter_mut().zip(batch.chunks(per_part));
-                    let first = parts.next();
-                    let others: Vec<_> = parts
-                        .map(|(buffer, part)| scope.spawn(move || documents_into(buffer, part)))
-                        .collect();
-                    first.map_or(Ok(()), |(buffer, part)| documents_into(buffer, part))?;
-                    others.into_iter().try_for_each(|handle| {
-                        handle
-                            .join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                })?;
-                let parts = batch.len().div_ceil(per_part);
-                for (i, buffer) in buffers.iter().take(parts).enumerate() {
-                    // The stream's first document has no separator before it.
-                    let skip = if b == 0 && i == 0 { SEPARATOR.len() } else { 0 };
-                    out.write_all(buffer.as_bytes().get(skip..).unwrap_or_default())?;
+            // One buffer for every document: serializing into a `String` and writing it at
+            // once is much faster than going through `io::Write` a token at a time.
+            let mut document = String::new();
+            for (i, resource) in resources.iter().enumerate() {
+                document.clear();
+                yaml_into(&mut document, resource)?;
+                if i > 0 {
+                    out.write_all(b"---\n")?;
                 }
+                out.write_all(document.as_bytes())?;
             }
             Ok(())
         }
@@ -99,22 +81,6 @@ pub fn stream(out: &mut impl Write, resources: &[&Resource], format: Format) -> 
             out.write_all(b"\n")
         }
     }
-}
-
-/// The documents of a stream are serialized this many at a time.
-const STREAM_BATCH: usize = 1024;
-
-/// What precedes every document of a YAML stream but the first.
-const SEPARATOR: &str = "---\n";
-
-/// Replaces `buffer` with the documents of `resources`, each preceded by [`SEPARATOR`].
-fn documents_into(buffer: &mut String, resources: &[&Resource]) -> Result<(), EmitError> {
-    buffer.clear();
-    for resource in resources {
-        buffer.push_str(SEPARATOR);
-        yaml_into(buffer, resource)?;
-    }
-    Ok(())
 }
 
 /// What `kubectl` prints for several objects in JSON.
