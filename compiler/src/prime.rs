@@ -15,10 +15,9 @@ use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use route_lang::check::check_item;
-use route_lang::db::{Database, ItemTag, Project, SourceFile, file_items, project_diagnostics};
-use route_lang::diagnostic::Severity;
+use route_lang::db::{Database, ItemTag, Project, SourceFile, file_diagnostics, file_items};
 
-use crate::lower::lower_item;
+use crate::lower;
 
 /// Items a thread takes at once: enough to make the shared counter cheap, few enough to
 /// balance the load at the end.
@@ -30,24 +29,20 @@ const MAX_THREADS: usize = 8;
 
 /// Parses every file and checks every item of the project.
 pub fn check(db: &Database, project: Project) {
-    let items = parse(db, project);
-    in_parallel(db, &items, |db, &(file, i)| {
-        if let Some(&item) = file_items(db, file).get(i) {
-            check_item(db, project, item);
-        }
-    });
+    check_items(db, project, &parse(db, project));
 }
 
-/// Checks the project as [`check`] does and, when it has no error, lowers every item.
+/// Checks the project as [`check`] does and, when no file has an error, lowers every item.
 pub fn build(db: &Database, project: Project) {
-    check(db, project);
-    let has_errors = project_diagnostics(db, project)
+    let mut items = parse(db, project);
+    check_items(db, project, &items);
+    let has_errors = project
+        .files(db)
         .iter()
-        .any(|d| d.severity == Severity::Error);
+        .any(|&file| lower::has_errors(file_diagnostics(db, project, file)));
     if has_errors {
         return;
     }
-    let mut items = parse(db, project);
     // A policy's lowering reads what reaches every route of the project (`policy_usage`), one
     // query that a single thread computes while any other that needs it waits. Lowering the
     // tables first computes the parts of it (each table's reach) on every core.
@@ -57,7 +52,15 @@ pub fn build(db: &Database, project: Project) {
     });
     in_parallel(db, &items, |db, &(file, i)| {
         if let Some(&item) = file_items(db, file).get(i) {
-            lower_item(db, project, item);
+            lower::lower_item(db, project, item);
+        }
+    });
+}
+
+fn check_items(db: &Database, project: Project, items: &[(SourceFile, usize)]) {
+    in_parallel(db, items, |db, &(file, i)| {
+        if let Some(&item) = file_items(db, file).get(i) {
+            check_item(db, project, item);
         }
     });
 }
@@ -89,13 +92,10 @@ fn in_parallel<T: Sync>(db: &Database, work: &[T], job: impl Fn(&Database, &T) +
     let drain = |db: &Database| {
         loop {
             let start = next.fetch_add(BATCH, Ordering::Relaxed);
-            let Some(batch) = work.get(start..(start + BATCH).min(work.len())) else {
-                break;
-            };
-            if batch.is_empty() {
+            if start >= work.len() {
                 break;
             }
-            for element in batch {
+            for element in &work[start..(start + BATCH).min(work.len())] {
                 job(db, element);
             }
         }

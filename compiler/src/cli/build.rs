@@ -10,7 +10,6 @@
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use route_lang::db::project_diagnostics;
 use route_lang::diagnostic::Diagnostic;
 
 use super::{Console, Exit};
@@ -160,13 +159,10 @@ pub(super) fn compile<'a>(
     refused: Exit,
 ) -> io::Result<Result<Vec<&'a Resource>, Exit>> {
     crate::prime::build(&loaded.db, loaded.project);
-    // A failed build says everything that is wrong; a successful one says nothing of the
-    // warnings, which are the project's diagnostics (salsa has them already).
+    // A failed build reports every diagnostic, warnings included; a successful one reports
+    // its warnings.
     let (diagnostics, resources) = match lower::build(&loaded.db, loaded.project) {
-        Ok(build) => (
-            project_diagnostics(&loaded.db, loaded.project),
-            Some(build.resources),
-        ),
+        Ok(build) => (build.warnings, Some(build.resources)),
         Err(diagnostics) => (diagnostics, None),
     };
     report(console, loaded, &diagnostics, resources.is_none(), purpose)?;

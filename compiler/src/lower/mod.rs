@@ -46,6 +46,9 @@ use crate::resources::{ObjectMeta, Resource};
 #[derive(Clone, Debug, PartialEq)]
 pub struct Build<'db> {
     pub resources: Vec<&'db Resource>,
+    /// The project's diagnostics, as `check` reports them: warnings only, since a project
+    /// with an error does not build.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Lowers a checked project.
@@ -56,7 +59,7 @@ pub struct Build<'db> {
 /// route labels (see `reach.rs`).
 pub fn build<'db>(db: &'db dyn Db, project: Project) -> Result<Build<'db>, Vec<Diagnostic>> {
     let mut diagnostics = project_diagnostics(db, project);
-    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+    if has_errors(&diagnostics) {
         return Err(diagnostics);
     }
     let lowering = reach::lowering_diagnostics(db, project);
@@ -73,7 +76,15 @@ pub fn build<'db>(db: &'db dyn Db, project: Project) -> Result<Build<'db>, Vec<D
         resources.extend(lower_file(db, project, file));
     }
     sort(&mut resources);
-    Ok(Build { resources })
+    Ok(Build {
+        resources,
+        warnings: diagnostics,
+    })
+}
+
+/// Whether any of `diagnostics` is an error, which stops a build.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Error)
 }
 
 /// The resources generated from the items of one file, for the editor preview. The project
