@@ -112,7 +112,9 @@ impl InventoryCache {
     }
 }
 
-fn file_name(path: &Path) -> String {
+/// The name an inventory file's errors are reported under, with or without the cache: its
+/// file name.
+pub(crate) fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default()

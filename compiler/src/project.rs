@@ -43,7 +43,7 @@ use route_lang::db::{Database, InventoryInput, Project, SourceFile};
 use route_lang::inventory::{Inventory, parse_inventory};
 use route_lang::source_error::SourceError;
 
-use crate::inventory_cache::InventoryCache;
+use crate::inventory_cache::{self, InventoryCache};
 
 /// The project file whose folder is a project root.
 pub const PROJECT_FILE: &str = "route.toml";
@@ -438,13 +438,7 @@ fn read_inventories(
         let text = read_text(path, "the inventory")?;
         let parsed = match cache {
             Some(cache) => cache.parse(path, &text),
-            None => {
-                let name = path
-                    .file_name()
-                    .map(|name| name.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                parse_inventory(&name, &text)
-            }
+            None => parse_inventory(&inventory_cache::file_name(path), &text),
         };
         let inventory = parsed.map_err(|e| LoadError::rejected(path, e))?;
         parts.push((display_path(path), inventory));
