@@ -12,16 +12,14 @@
 //! - JSON: a file is one pretty-printed object; a stream is one `v1` `List` of them, the shape
 //!   `kubectl get -o json` prints and `kubectl apply -f -` reads.
 //!
-//! Streams are written as they are serialized, one document at a time, so the output of a
-//! large project never has to fit in one string.
+//! Each resource is written on its own into a [`Document`] and a stream only joins them, so a
+//! build can write its items on every core and keep just their text (see `crate::prime`).
 
 mod yaml;
 
 use std::collections::HashSet;
 use std::fmt;
 use std::io::{self, Write};
-
-use serde::Serialize;
 
 use crate::resources::Resource;
 
@@ -45,51 +43,116 @@ impl Format {
     }
 }
 
-/// The resources in output order ([`Resource::output_key`]).
-fn sorted<'a>(resources: &[&'a Resource]) -> Vec<&'a Resource> {
-    let mut sorted = resources.to_vec();
-    sorted.sort_by(|a, b| a.output_key().cmp(&b.output_key()));
-    sorted
+/// One resource written in a format, with what orders it in the output and names its file.
+///
+/// A build keeps documents rather than resources: the text is several times smaller, and each
+/// item can be lowered, written and dropped on any core (see `crate::prime`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document {
+    pub namespace: Option<String>,
+    pub kind: &'static str,
+    pub name: String,
+    /// A YAML document, or a pretty-printed JSON object; either ends with a newline.
+    pub contents: Vec<u8>,
+}
+
+impl Document {
+    /// [`Resource::output_key`] of the resource written.
+    fn key(&self) -> (Option<&str>, &'static str, &str) {
+        (self.namespace.as_deref(), self.kind, &self.name)
+    }
+}
+
+/// Writes one resource.
+pub fn document(resource: &Resource, format: Format) -> Result<Document, EmitError> {
+    let contents = match format {
+        Format::Yaml => {
+            let mut document = String::new();
+            yaml::append(&mut document, resource)
+                .map_err(|error| EmitError::new(resource, error))?;
+            document.into_bytes()
+        }
+        Format::Json => {
+            let mut document = serde_json::to_vec_pretty(resource)
+                .map_err(|error| EmitError::new(resource, error))?;
+            document.push(b'\n');
+            document
+        }
+    };
+    let meta = resource.metadata();
+    Ok(Document {
+        namespace: meta.namespace.clone(),
+        kind: resource.kind(),
+        name: meta.name.clone(),
+        contents,
+    })
+}
+
+/// Writes every resource, in output order.
+pub fn documents(resources: &[&Resource], format: Format) -> Result<Vec<Document>, EmitError> {
+    let mut documents = resources
+        .iter()
+        .map(|resource| document(resource, format))
+        .collect::<Result<Vec<_>, _>>()?;
+    sort(&mut documents);
+    Ok(documents)
+}
+
+/// Puts documents in output order ([`Resource::output_key`]), whatever order they were
+/// written in.
+pub fn sort(documents: &mut [Document]) {
+    documents.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
 }
 
 /// Writes every resource as one stream: YAML documents joined with `---\n`, or one JSON
 /// `List` object followed by a newline.
 pub fn stream(out: &mut impl Write, resources: &[&Resource], format: Format) -> io::Result<()> {
-    let resources = sorted(resources);
+    write_stream(out, &documents(resources, format)?, format)
+}
+
+/// Writes documents (in output order, see [`sort`]) as one stream, as [`stream`] does.
+pub fn write_stream(
+    out: &mut impl Write,
+    documents: &[Document],
+    format: Format,
+) -> io::Result<()> {
     match format {
         Format::Yaml => {
-            // One buffer for every document: serializing into a `String` and writing it at
-            // once is much faster than going through `io::Write` a token at a time.
-            let mut document = String::new();
-            for (i, resource) in resources.iter().enumerate() {
-                document.clear();
-                yaml_into(&mut document, resource)?;
+            for (i, document) in documents.iter().enumerate() {
                 if i > 0 {
                     out.write_all(b"---\n")?;
                 }
-                out.write_all(document.as_bytes())?;
+                out.write_all(&document.contents)?;
             }
             Ok(())
         }
-        Format::Json => {
-            let list = List {
-                api_version: "v1",
-                kind: "List",
-                items: &resources,
-            };
-            serde_json::to_writer_pretty(&mut *out, &list)?;
-            out.write_all(b"\n")
-        }
+        Format::Json => write_json_list(out, documents),
     }
 }
 
-/// What `kubectl` prints for several objects in JSON.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct List<'a> {
-    api_version: &'static str,
-    kind: &'static str,
-    items: &'a [&'a Resource],
+/// What `kubectl get -o json` prints for several objects, byte for byte as `serde_json` prints
+/// a `{"apiVersion": "v1", "kind": "List", "items": [...]}` value: each document one level
+/// deeper. A pretty-printed JSON document has a newline only between its tokens (a newline in
+/// a string is `\n`), so indenting its lines indents the document.
+fn write_json_list(out: &mut impl Write, documents: &[Document]) -> io::Result<()> {
+    out.write_all(b"{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [")?;
+    for (i, document) in documents.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        let object = document
+            .contents
+            .strip_suffix(b"\n")
+            .unwrap_or(&document.contents);
+        for (j, line) in object.split(|&byte| byte == b'\n').enumerate() {
+            if j > 0 {
+                out.write_all(b"\n    ")?;
+            }
+            out.write_all(line)?;
+        }
+    }
+    if !documents.is_empty() {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(b"]\n}\n")
 }
 
 /// One file of an output folder.
@@ -103,57 +166,50 @@ pub struct OutputFile {
 
 /// One file per resource, in output order.
 pub fn files(resources: &[&Resource], format: Format) -> Result<Vec<OutputFile>, EmitError> {
-    let resources = sorted(resources);
-    let mut paths = HashSet::with_capacity(resources.len());
-    let mut files = Vec::with_capacity(resources.len());
-    for resource in resources {
-        let path = file_path(resource, format)?;
+    into_files(documents(resources, format)?, format)
+}
+
+/// One file per document (in output order, see [`sort`]), as [`files`] makes them.
+pub fn into_files(documents: Vec<Document>, format: Format) -> Result<Vec<OutputFile>, EmitError> {
+    let mut paths = HashSet::with_capacity(documents.len());
+    let mut files = Vec::with_capacity(documents.len());
+    for document in documents {
+        let path = file_path(&document, format)?;
         // Names are unique per kind and namespace; if the lowering ever broke that, one file
         // would silently replace another.
         if !paths.insert(path.clone()) {
-            return Err(EmitError::new(
-                resource,
+            return Err(EmitError::of(
+                &document,
                 "another resource has the same file",
             ));
         }
-        let contents = match format {
-            Format::Yaml => {
-                let mut document = String::new();
-                yaml_into(&mut document, resource)?;
-                document.into_bytes()
-            }
-            Format::Json => {
-                let mut document = serde_json::to_vec_pretty(resource)
-                    .map_err(|error| EmitError::new(resource, error))?;
-                document.push(b'\n');
-                document
-            }
-        };
-        files.push(OutputFile { path, contents });
+        files.push(OutputFile {
+            path,
+            contents: document.contents,
+        });
     }
     Ok(files)
 }
 
 /// `<namespace>/<kind>-<name>.<extension>`. Namespaces and names become path segments, so
 /// they must be Kubernetes names: anything else (`..`, `/`) could point outside the folder.
-fn file_path(resource: &Resource, format: Format) -> Result<String, EmitError> {
-    let meta = resource.metadata();
-    let namespace = meta
+fn file_path(document: &Document, format: Format) -> Result<String, EmitError> {
+    let namespace = document
         .namespace
         .as_deref()
-        .ok_or_else(|| EmitError::new(resource, "it has no namespace"))?;
-    for (what, value) in [("namespace", namespace), ("name", meta.name.as_str())] {
+        .ok_or_else(|| EmitError::of(document, "it has no namespace"))?;
+    for (what, value) in [("namespace", namespace), ("name", document.name.as_str())] {
         if !is_kubernetes_name(value) {
-            return Err(EmitError::new(
-                resource,
+            return Err(EmitError::of(
+                document,
                 format!("its {what} `{value}` is not a valid Kubernetes name"),
             ));
         }
     }
     Ok(format!(
         "{namespace}/{}-{}.{}",
-        resource.kind().to_ascii_lowercase(),
-        meta.name,
+        document.kind.to_ascii_lowercase(),
+        document.name,
         format.extension()
     ))
 }
@@ -170,11 +226,6 @@ fn is_kubernetes_name(value: &str) -> bool {
             .all(|c| alphanumeric(c) || c == '-' || c == '.')
 }
 
-/// Appends one resource as a YAML document.
-fn yaml_into(document: &mut String, resource: &Resource) -> Result<(), EmitError> {
-    yaml::append(document, resource).map_err(|error| EmitError::new(resource, error))
-}
-
 /// A resource that cannot be written. It means a bug in the lowering (resources are built to
 /// be valid), so the message names the resource as precisely as possible.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -186,13 +237,27 @@ pub struct EmitError {
 
 impl EmitError {
     fn new(resource: &Resource, message: impl fmt::Display) -> EmitError {
-        let meta = resource.metadata();
-        let name = match &meta.namespace {
-            Some(namespace) => format!("{namespace}/{}", meta.name),
-            None => meta.name.clone(),
+        let (namespace, kind, name) = resource.output_key();
+        EmitError::named(namespace, kind, name, message)
+    }
+
+    fn of(document: &Document, message: impl fmt::Display) -> EmitError {
+        let (namespace, kind, name) = document.key();
+        EmitError::named(namespace, kind, name, message)
+    }
+
+    fn named(
+        namespace: Option<&str>,
+        kind: &'static str,
+        name: &str,
+        message: impl fmt::Display,
+    ) -> EmitError {
+        let name = match namespace {
+            Some(namespace) => format!("{namespace}/{name}"),
+            None => name.to_owned(),
         };
         EmitError {
-            kind: resource.kind(),
+            kind,
             name,
             message: message.to_string(),
         }
@@ -246,20 +311,6 @@ mod tests {
         .into()
     }
 
-    fn names(resources: &[&Resource]) -> Vec<String> {
-        resources
-            .iter()
-            .map(|r| {
-                format!(
-                    "{}/{}/{}",
-                    r.metadata().namespace.as_deref().unwrap_or("-"),
-                    r.kind(),
-                    r.metadata().name
-                )
-            })
-            .collect()
-    }
-
     #[test]
     fn sorts_by_namespace_kind_and_name() {
         let resources = [
@@ -269,8 +320,20 @@ mod tests {
             table("a", "b"),
         ];
         let resources: Vec<&Resource> = resources.iter().collect();
+        let documents = documents(&resources, Format::Yaml).unwrap_or_default();
+        let names: Vec<String> = documents
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}/{}/{}",
+                    d.namespace.as_deref().unwrap_or("-"),
+                    d.kind,
+                    d.name
+                )
+            })
+            .collect();
         assert_eq!(
-            names(&sorted(&resources)),
+            names,
             [
                 "a/RouteTable/b",
                 "a/RouteTable/y",
@@ -278,6 +341,43 @@ mod tests {
                 "b/RouteTable/x"
             ]
         );
+    }
+
+    /// The JSON stream is assembled from the documents' text; it must be what `serde_json`
+    /// prints for the `List` value itself.
+    #[test]
+    fn a_json_stream_is_the_list_serde_json_prints() {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct List<'a> {
+            api_version: &'static str,
+            kind: &'static str,
+            items: &'a [&'a Resource],
+        }
+        let mut hosts = table("a", "one");
+        if let Resource::RouteTable(object) = &mut hosts {
+            object.spec.hosts = vec!["a.example.com".into(), "line\nbreak \"quoted\"".into()];
+        }
+        let owned = [hosts, destination("b", "three"), table("a", "two")];
+        for count in 0..=owned.len() {
+            let resources: Vec<&Resource> = owned[..count].iter().collect();
+            let mut streamed = Vec::new();
+            assert!(stream(&mut streamed, &resources, Format::Json).is_ok());
+            let mut in_order = resources.clone();
+            in_order.sort_by(|a, b| a.output_key().cmp(&b.output_key()));
+            let list = List {
+                api_version: "v1",
+                kind: "List",
+                items: &in_order,
+            };
+            let mut expected = serde_json::to_vec_pretty(&list).unwrap_or_default();
+            expected.push(b'\n');
+            assert_eq!(
+                String::from_utf8_lossy(&streamed),
+                String::from_utf8_lossy(&expected),
+                "{count} resources"
+            );
+        }
     }
 
     #[test]

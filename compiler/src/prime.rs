@@ -1,11 +1,16 @@
-//! Priming the database on every core before a command reads it in order.
+//! Work on every core: priming the database before a command reads it in order, and writing
+//! a build's documents.
 //!
 //! The queries are pure and memoized, and a clone of the database is a handle on the same
 //! storage: what a thread computes on its clone, the sequential code that follows finds done.
-//! So `check` and `build` first parse every file and check (or lower) every item on all cores,
-//! then collect the results in their deterministic order exactly as they would without this
-//! step — which is why priming cannot change any output, only when the work happens.
+//! So `check` and `build` first parse every file and check every item on all cores, then
+//! collect the results in their deterministic order exactly as they would without this step —
+//! which is why priming cannot change any output, only when the work happens.
 //! rust-analyzer primes its caches the same way when a workspace opens.
+//!
+//! A build's resources are the exception: they are needed once, as text, and take several
+//! times the memory of their source, so [`documents`] lowers and writes each item on whichever
+//! core draws it, keeps only the text, and sorts the documents into output order at the end.
 //!
 //! Work is handed out in small batches from a shared counter, so a thread that draws cheap
 //! items takes more of them; items that depend on each other (a table's summary read while
@@ -17,25 +22,27 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use route_lang::check::check_item;
 use route_lang::db::{Database, ItemTag, Project, SourceFile, file_diagnostics, file_items};
 
+use crate::emit::{self, Document, EmitError, Format};
 use crate::lower;
 
 /// Items a thread takes at once: enough to make the shared counter cheap, few enough to
 /// balance the load at the end.
 const BATCH: usize = 16;
 
-/// The most threads priming uses: beyond this the project's shared queries, not the cores,
-/// bound the speed-up.
+/// The most threads used: beyond this the project's shared queries, not the cores, bound the
+/// speed-up.
 const MAX_THREADS: usize = 8;
 
 /// Parses every file and checks every item of the project.
 pub fn check(db: &Database, project: Project) {
-    check_items(db, project, &parse(db, project));
+    check_items(db, &parse(db, project), project);
 }
 
-/// Checks the project as [`check`] does and, when no file has an error, lowers every item.
+/// Checks the project as [`check`] does and, when no file has an error, works out what
+/// reaches the routes of every table (see [`lower::prepare`]), which [`lower::verdict`] reads.
 pub fn build(db: &Database, project: Project) {
-    let mut items = parse(db, project);
-    check_items(db, project, &items);
+    let items = parse(db, project);
+    check_items(db, &items, project);
     let has_errors = project
         .files(db)
         .iter()
@@ -43,22 +50,72 @@ pub fn build(db: &Database, project: Project) {
     if has_errors {
         return;
     }
-    // A policy's lowering reads what reaches every route of the project (`policy_usage`), one
-    // query that a single thread computes while any other that needs it waits. Lowering the
-    // tables first computes the parts of it (each table's reach) on every core.
-    items.sort_by_key(|&(file, i)| {
-        let tag = file_items(db, file).get(i).map(|item| item.tag(db));
-        tag != Some(ItemTag::Routes)
+    in_parallel(db, &items, |db, &(file, i), _: &mut Vec<()>| {
+        if let Some(&item) = file_items(db, file).get(i) {
+            lower::prepare(db, project, item);
+        }
     });
-    in_parallel(db, &items, |db, &(file, i)| {
+}
+
+/// Lowers every item of a project that [`lower::verdict`] accepts and writes its resources in
+/// `format`, in output order. The resources are not kept (see the module documentation).
+pub fn documents(
+    db: &Database,
+    project: Project,
+    format: Format,
+) -> Result<Vec<Document>, EmitError> {
+    let items = tables_first(db, parse(db, project));
+    let written = in_parallel(db, &items, |db, &(file, i), out| {
+        if let Some(&item) = file_items(db, file).get(i) {
+            for resource in lower::lower_item_unmemoized(db, project, item) {
+                out.push(emit::document(&resource, format));
+            }
+        }
+    });
+    let mut documents = Vec::with_capacity(written.len());
+    let mut errors = Vec::new();
+    for result in written {
+        match result {
+            Ok(document) => documents.push(document),
+            Err(error) => errors.push(error),
+        }
+    }
+    // Which error is reported must not depend on which thread met it first.
+    if let Some(error) = errors
+        .into_iter()
+        .min_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)))
+    {
+        return Err(error);
+    }
+    emit::sort(&mut documents);
+    Ok(documents)
+}
+
+/// Lowers every item of a project that [`lower::verdict`] accepts, keeping the resources in
+/// the database (for `apply` and `diff`, which read them as values).
+#[cfg(feature = "cluster")]
+pub fn lower(db: &Database, project: Project) {
+    let items = tables_first(db, parse(db, project));
+    in_parallel(db, &items, |db, &(file, i), _: &mut Vec<()>| {
         if let Some(&item) = file_items(db, file).get(i) {
             lower::lower_item(db, project, item);
         }
     });
 }
 
-fn check_items(db: &Database, project: Project, items: &[(SourceFile, usize)]) {
-    in_parallel(db, items, |db, &(file, i)| {
+/// A policy's lowering reads what reaches every route of the project (`policy_usage`), one
+/// query that a single thread computes while any other that needs it waits: lowering the
+/// tables first keeps the other threads busy meanwhile.
+fn tables_first(db: &Database, mut items: Vec<(SourceFile, usize)>) -> Vec<(SourceFile, usize)> {
+    items.sort_by_key(|&(file, i)| {
+        let tag = file_items(db, file).get(i).map(|item| item.tag(db));
+        tag != Some(ItemTag::Routes)
+    });
+    items
+}
+
+fn check_items(db: &Database, items: &[(SourceFile, usize)], project: Project) {
+    in_parallel(db, items, |db, &(file, i), _: &mut Vec<()>| {
         if let Some(&item) = file_items(db, file).get(i) {
             check_item(db, project, item);
         }
@@ -69,7 +126,7 @@ fn check_items(db: &Database, project: Project, items: &[(SourceFile, usize)]) {
 /// and its index there: a handle that every clone of the database can resolve.
 fn parse(db: &Database, project: Project) -> Vec<(SourceFile, usize)> {
     let files = project.files(db);
-    in_parallel(db, files, |db, &file| {
+    in_parallel(db, files, |db, &file, _: &mut Vec<()>| {
         file_items(db, file);
     });
     files
@@ -79,33 +136,46 @@ fn parse(db: &Database, project: Project) -> Vec<(SourceFile, usize)> {
 }
 
 /// Runs `job` on every element of `work` on up to [`MAX_THREADS`] threads, the calling one
-/// included. On a single core it does nothing: the sequential code will do the work anyway.
-fn in_parallel<T: Sync>(db: &Database, work: &[T], job: impl Fn(&Database, &T) + Sync) {
+/// included, and returns what the jobs pushed, in no particular order.
+fn in_parallel<T: Sync, R: Send>(
+    db: &Database,
+    work: &[T],
+    job: impl Fn(&Database, &T, &mut Vec<R>) + Sync,
+) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, NonZeroUsize::get)
         .min(MAX_THREADS)
-        .min(work.len().div_ceil(BATCH));
-    if threads <= 1 {
-        return;
-    }
+        .min(work.len().div_ceil(BATCH))
+        .max(1);
     let next = AtomicUsize::new(0);
     let drain = |db: &Database| {
+        let mut out = Vec::new();
         loop {
             let start = next.fetch_add(BATCH, Ordering::Relaxed);
             if start >= work.len() {
                 break;
             }
             for element in &work[start..(start + BATCH).min(work.len())] {
-                job(db, element);
+                job(db, element, &mut out);
             }
         }
+        out
     };
     std::thread::scope(|scope| {
-        for _ in 1..threads {
-            let db = db.clone();
-            let drain = &drain;
-            scope.spawn(move || drain(&db));
+        let helpers: Vec<_> = (1..threads)
+            .map(|_| {
+                let db = db.clone();
+                let drain = &drain;
+                scope.spawn(move || drain(&db))
+            })
+            .collect();
+        let mut out = drain(db);
+        for helper in helpers {
+            match helper.join() {
+                Ok(theirs) => out.extend(theirs),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
         }
-        drain(db);
-    });
+        out
+    })
 }

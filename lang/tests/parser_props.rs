@@ -63,7 +63,6 @@ fn check(text: &str) -> Parse {
     assert_eq!(next as usize, parse.tokens.len());
     // The lexer alone agrees with the parser on the tokens.
     let lexed: Vec<_> = lex(text)
-        .into_iter()
         .filter(|(t, _)| !t.is_trivia())
         .map(|(_, r)| r)
         .collect();

@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 use route_lang::diagnostic::Diagnostic;
 
 use super::{Console, Exit};
-use crate::emit::{self, Format};
+use crate::emit::{self, Document, Format};
 use crate::project::{self, LoadOptions, LoadedProject};
 use crate::render::{self, Counts};
+#[cfg(feature = "cluster")]
 use crate::resources::Resource;
 use crate::{lower, outdir};
 
@@ -49,8 +50,14 @@ pub fn run(args: &BuildArgs, console: &mut Console) -> io::Result<Exit> {
         Ok(loaded) => loaded,
         Err(exit) => return Ok(exit),
     };
-    let exit = match compile(&loaded, console, Purpose::Build, Exit::Problems)? {
-        Ok(resources) => output(args, console, &loaded, &resources),
+    let exit = match accept(&loaded, console, Purpose::Build, Exit::Problems)? {
+        Ok(()) => match crate::prime::documents(&loaded.db, loaded.project, args.format) {
+            Ok(documents) => output(args, console, &loaded, documents),
+            Err(error) => {
+                console.error(error)?;
+                Ok(Exit::BadInput)
+            }
+        },
         Err(exit) => Ok(exit),
     };
     // The process ends right after: freeing a large database would only cost time.
@@ -58,16 +65,16 @@ pub fn run(args: &BuildArgs, console: &mut Console) -> io::Result<Exit> {
     exit
 }
 
-/// Writes the resources of a successful build where `-o` says.
+/// Writes the documents of a successful build where `-o` says.
 fn output(
     args: &BuildArgs,
     console: &mut Console,
     loaded: &LoadedProject,
-    resources: &[&Resource],
+    documents: Vec<Document>,
 ) -> io::Result<Exit> {
     let to_stdout = args.output.as_deref() == Some(Path::new("-"));
     if to_stdout {
-        emit::stream(&mut console.out, resources, args.format)?;
+        emit::write_stream(&mut console.out, &documents, args.format)?;
         return Ok(Exit::Success);
     }
     let dir = match &args.output {
@@ -76,7 +83,7 @@ fn output(
             .root
             .join(&loaded.project.config(&loaded.db).build.out),
     };
-    let files = match emit::files(resources, args.format) {
+    let files = match emit::into_files(documents, args.format) {
         Ok(files) => files,
         Err(error) => {
             console.error(error)?;
@@ -149,24 +156,40 @@ pub(super) fn load(
     Ok(Ok(loaded))
 }
 
-/// Compiles a loaded project and reports its diagnostics as the module documentation says:
-/// what `build`, `apply` and `diff` share. Returns the resources (borrowed from the project's
-/// database), or `Err(refused)` when the program has errors.
+/// Checks a loaded project and reports its diagnostics as the module documentation says: what
+/// `build`, `apply` and `diff` share. Returns `Err(refused)` when the program has errors and
+/// must not be lowered.
+fn accept(
+    loaded: &LoadedProject,
+    console: &mut Console,
+    purpose: Purpose,
+    refused: Exit,
+) -> io::Result<Result<(), Exit>> {
+    crate::prime::build(&loaded.db, loaded.project);
+    // A failed build reports every diagnostic, warnings included; a successful one reports
+    // its warnings.
+    let (diagnostics, stopped) = match lower::verdict(&loaded.db, loaded.project) {
+        Ok(warnings) => (warnings, false),
+        Err(diagnostics) => (diagnostics, true),
+    };
+    report(console, loaded, &diagnostics, stopped, purpose)?;
+    Ok(if stopped { Err(refused) } else { Ok(()) })
+}
+
+/// Checks a loaded project as `build` does ([`accept`]) and returns its resources (borrowed
+/// from the project's database), or `Err(refused)` when the program has errors.
+#[cfg(feature = "cluster")]
 pub(super) fn compile<'a>(
     loaded: &'a LoadedProject,
     console: &mut Console,
     purpose: Purpose,
     refused: Exit,
 ) -> io::Result<Result<Vec<&'a Resource>, Exit>> {
-    crate::prime::build(&loaded.db, loaded.project);
-    // A failed build reports every diagnostic, warnings included; a successful one reports
-    // its warnings.
-    let (diagnostics, resources) = match lower::build(&loaded.db, loaded.project) {
-        Ok(build) => (build.warnings, Some(build.resources)),
-        Err(diagnostics) => (diagnostics, None),
-    };
-    report(console, loaded, &diagnostics, resources.is_none(), purpose)?;
-    Ok(resources.ok_or(refused))
+    if let Err(exit) = accept(loaded, console, purpose, refused)? {
+        return Ok(Err(exit));
+    }
+    crate::prime::lower(&loaded.db, loaded.project);
+    Ok(Ok(lower::resources(&loaded.db, loaded.project)))
 }
 
 /// The diagnostics, then a summary line when there are any: the one `check` prints, and

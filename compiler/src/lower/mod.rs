@@ -19,7 +19,8 @@
 //!
 //! [`build`] lowers a whole project that has no error; [`build_file`] lowers the items of one
 //! file, errors or not, for the editor preview. Both return resources sorted by namespace, kind
-//! and name, so the output never depends on file order.
+//! and name, so the output never depends on file order. `routec build` lowers each item with
+//! [`lower_item_unmemoized`] instead and keeps only the written text (see `crate::prime`).
 
 mod destination;
 mod gateway;
@@ -34,7 +35,8 @@ use std::ops::Deref;
 use route_lang::check::ItemContext;
 use route_lang::codes::Code;
 use route_lang::db::{
-    Db, Item, Project, SourceFile, file_items, file_namespace, location, project_diagnostics,
+    Db, Item, ItemTag, Project, SourceFile, file_items, file_namespace, location,
+    project_diagnostics,
 };
 use route_lang::diagnostic::{Diagnostic, Severity};
 use route_lang::syntax::ast;
@@ -53,33 +55,53 @@ pub struct Build<'db> {
 
 /// Lowers a checked project.
 ///
-/// Returns `Err` with every diagnostic of the project (warnings included, sorted by file and
-/// position, as `check` reports them) when it has any error: nothing is lowered then. It is
-/// also `Err` when the policies that reach a route through delegation cannot be expressed with
-/// route labels (see `reach.rs`).
+/// Returns `Err` as [`verdict`] does: nothing is lowered then.
 pub fn build<'db>(db: &'db dyn Db, project: Project) -> Result<Build<'db>, Vec<Diagnostic>> {
-    let mut diagnostics = project_diagnostics(db, project);
-    if has_errors(&diagnostics) {
-        return Err(diagnostics);
-    }
-    let lowering = reach::lowering_diagnostics(db, project);
-    if !lowering.is_empty() {
-        diagnostics.extend(lowering);
-        diagnostics.sort_by(|a, b| {
-            let key = |d: &Diagnostic| (d.primary.file.path(db).clone(), d.primary.range.start);
-            key(a).cmp(&key(b))
-        });
-        return Err(diagnostics);
-    }
+    let warnings = verdict(db, project)?;
+    Ok(Build {
+        resources: resources(db, project),
+        warnings,
+    })
+}
+
+/// The resources of a project that [`verdict`] accepts, sorted by namespace, kind and name.
+pub fn resources(db: &dyn Db, project: Project) -> Vec<&Resource> {
     let mut resources = Vec::new();
     for &file in project.files(db) {
         resources.extend(lower_file(db, project, file));
     }
     sort(&mut resources);
-    Ok(Build {
-        resources,
-        warnings: diagnostics,
-    })
+    resources
+}
+
+/// Whether a checked project can be lowered: `Ok` with its warnings, or `Err` with every
+/// diagnostic of the project (warnings included, sorted by file and position, as `check`
+/// reports them) when it has any error. It is also `Err` when the policies that reach a route
+/// through delegation cannot be expressed with route labels (see `reach.rs`).
+pub fn verdict(db: &dyn Db, project: Project) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+    let mut diagnostics = project_diagnostics(db, project);
+    if has_errors(&diagnostics) {
+        return Err(diagnostics);
+    }
+    let lowering = reach::lowering_diagnostics(db, project);
+    if lowering.is_empty() {
+        return Ok(diagnostics);
+    }
+    diagnostics.extend(lowering);
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (d.primary.file.path(db).clone(), d.primary.range.start);
+        key(a).cmp(&key(b))
+    });
+    Err(diagnostics)
+}
+
+/// Works out what reaches the routes of `item`, when it is a route table: what
+/// [`verdict`] and the lowering of every policy read. Lets a caller compute it for many
+/// tables at once, on every core, before either runs.
+pub fn prepare<'db>(db: &'db dyn Db, project: Project, item: Item<'db>) {
+    if item.tag(db) == ItemTag::Routes {
+        reach::table_reach(db, project, item);
+    }
 }
 
 /// Whether any of `diagnostics` is an error, which stops a build.
@@ -109,6 +131,17 @@ fn sort(resources: &mut [&Resource]) {
 /// The resources one item lowers to (none for tests, and for a policy that reaches nothing).
 #[salsa::tracked(returns(ref))]
 pub fn lower_item<'db>(db: &'db dyn Db, project: Project, item: Item<'db>) -> Vec<Resource> {
+    lower_item_unmemoized(db, project, item)
+}
+
+/// [`lower_item`] without keeping the result in the database: for a build that writes each
+/// resource out once and can drop it right after (a whole project's resources take several
+/// times the memory of their text).
+pub fn lower_item_unmemoized<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    item: Item<'db>,
+) -> Vec<Resource> {
     let cx = Cx::new(db, project, item);
     match &item.syntax(db).kind {
         ast::ItemKind::Gateway(gateway) => vec![gateway::lower(&cx, gateway)],
@@ -159,7 +192,7 @@ impl<'db> Cx<'db> {
 
     /// The namespace of another item's resources (the item's file namespace), or this item's
     /// namespace when the name does not resolve (a checker error).
-    pub fn namespace_of(&self, tag: route_lang::db::ItemTag, name: &str) -> String {
+    pub fn namespace_of(&self, tag: ItemTag, name: &str) -> String {
         self.index
             .get(tag, name)
             .map(|other| file_namespace(self.db, self.project, other.file(self.db)))

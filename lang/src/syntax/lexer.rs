@@ -88,25 +88,31 @@ impl Token {
     }
 }
 
-/// Lexes a whole text. Never fails: see the module documentation.
+/// Lexes a whole text, token by token. Never fails: see the module documentation.
 ///
 /// Adjacent invalid characters are merged into one [`Token::Error`], so `$$$` is one error.
-pub fn lex(text: &str) -> Vec<(Token, TextRange)> {
-    // Room for a token every four bytes, more than route files need (see `parser::lex_file`).
-    let mut out: Vec<(Token, TextRange)> = Vec::with_capacity(text.len() / 4);
-    for (token, span) in Token::lexer(text).spanned() {
-        let range = TextRange::new(offset(span.start), offset(span.end));
-        let token = token.unwrap_or(Token::Error);
-        if token == Token::Error
-            && let Some((Token::Error, last)) = out.last_mut()
-            && last.end == range.start
-        {
-            last.end = range.end;
-            continue;
+/// An iterator, not a vector: the parser keeps its own form of each token, and a file of
+/// millions of tokens should not exist twice in memory.
+pub fn lex(text: &str) -> impl Iterator<Item = (Token, TextRange)> + '_ {
+    let mut tokens = Token::lexer(text)
+        .spanned()
+        .map(|(token, span)| {
+            let range = TextRange::new(offset(span.start), offset(span.end));
+            (token.unwrap_or(Token::Error), range)
+        })
+        .peekable();
+    std::iter::from_fn(move || {
+        let (token, mut range) = tokens.next()?;
+        if token == Token::Error {
+            while let Some(&(Token::Error, next)) = tokens.peek()
+                && next.start == range.end
+            {
+                range.end = next.end;
+                tokens.next();
+            }
         }
-        out.push((token, range));
-    }
-    out
+        Some((token, range))
+    })
 }
 
 /// Byte offsets are `u32` everywhere; a text beyond 4 GiB saturates instead of wrapping.
@@ -353,7 +359,7 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<Token> {
-        lex(text).into_iter().map(|(t, _)| t).collect()
+        lex(text).map(|(t, _)| t).collect()
     }
 
     #[test]

@@ -536,7 +536,15 @@ fn value<'a, R: Report<'a>>(reserved: Reserved) -> impl Parser<'a, In<'a>, Value
 fn list<'a, R: Report<'a>, O>(
     item: impl Parser<'a, In<'a>, O, Ex<R>> + Clone,
 ) -> impl Parser<'a, In<'a>, Vec<O>, Ex<R>> + Clone {
-    item.separated_by(comma()).at_least(1).collect()
+    item.separated_by(comma()).at_least(1).collect().map(fitted)
+}
+
+/// A vector filled one element at a time keeps room for up to twice its length (four at
+/// least: a one-target route would hold room for four 200-byte targets). A tree lives as long
+/// as its file's text is unchanged, so it keeps only what it holds.
+fn fitted<T>(mut elements: Vec<T>) -> Vec<T> {
+    elements.shrink_to_fit();
+    elements
 }
 
 /// `NAME` or `NAME.NAMESPACE`.
@@ -590,7 +598,13 @@ fn selector<'a, R: Report<'a>>() -> Bx<'a, R, Selector> {
             span: span(e.span()),
         });
     punct(Token::LParen, "(")
-        .ignore_then(label.separated_by(comma()).allow_trailing().collect())
+        .ignore_then(
+            label
+                .separated_by(comma())
+                .allow_trailing()
+                .collect()
+                .map(fitted),
+        )
         .then_ignore(punct(Token::RParen, ")"))
         .map_with(|labels, e| Selector {
             labels,
@@ -878,7 +892,7 @@ fn block<'a, R: Report<'a>, S: 'a>(
                     }
                 }
             }
-            Ok(body)
+            Ok(fitted(body))
         }))
         .boxed()
 }
@@ -937,7 +951,7 @@ fn policy_block<'a, R: Report<'a>>() -> Bx<'a, R, PolicyBody> {
                     }
                 }
             }
-            Ok(fields)
+            Ok(fitted(fields))
         }))
         .map_with(|fields, e| PolicyBody::Block {
             fields,
@@ -1186,7 +1200,8 @@ fn route_statement<'a, R: Report<'a>>() -> Bx<'a, R, RouteStmt> {
             matcher(reserved)
                 .separated_by(kw("and"))
                 .at_least(1)
-                .collect(),
+                .collect()
+                .map(fitted),
         )
         .map_with(|matchers, e| RouteStmt::Match {
             matchers,
