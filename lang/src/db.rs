@@ -234,9 +234,8 @@ impl ParseCache {
 pub fn line_starts(db: &dyn Db, file: SourceFile) -> Vec<u32> {
     std::iter::once(0)
         .chain(
-            file.text(db)
-                .match_indices('\n')
-                .map(|(at, _)| u32::try_from(at + 1).unwrap_or(u32::MAX)),
+            memchr::memchr_iter(b'\n', file.text(db).as_bytes())
+                .map(|at| u32::try_from(at + 1).unwrap_or(u32::MAX)),
         )
         .collect()
 }

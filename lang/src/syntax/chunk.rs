@@ -107,7 +107,7 @@ pub(super) fn report_junk(
 ) {
     let first = toks.get(run.clone()).and_then(|run| {
         run.iter()
-            .position(|t| !matches!(t.kind, Token::Error | Token::BadNumber(_)))
+            .position(|t| !matches!(t.kind, Token::Error | Token::BadNumber))
     });
     if let Some(offset) = first {
         errors.push(junk_error(toks, ranges, run.start + offset));

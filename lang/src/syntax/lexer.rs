@@ -3,14 +3,16 @@
 //! unterminated or with bad escapes (their problems come from [`string_value`]). Comments are
 //! tokens here, so the language server can colour them; the parser drops them.
 //!
-//! Tokens carry no heap data: a token's text is its range in the source. Keywords are
-//! contextual, so every word is one [`Token::Ident`] and the parser matches on the text.
+//! Tokens carry no data at all: a token's text is its range in the source, and the value of a
+//! number is read from its text ([`number`]) by the parser, so a token is one byte and a large
+//! file's tokens stay small. Keywords are contextual, so every word is one [`Token::Ident`] and
+//! the parser matches on the text.
 
-use logos::{Lexer, Logos};
+use logos::Logos;
 
 use super::TextRange;
 
-/// A token kind, with the value of numeric literals.
+/// A token kind.
 #[derive(Logos, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[logos(skip r"[ \t\r\n\f]+")]
 pub enum Token {
@@ -18,15 +20,15 @@ pub enum Token {
     #[regex(r"[A-Za-z_][A-Za-z0-9_-]*")]
     Ident,
     /// `9080`.
-    Int(u64),
-    /// `250ms`, `1h30m`, in milliseconds.
-    Duration(u64),
-    /// `12.5%`, in thousandths of a percent.
-    Percent(u64),
+    Int,
+    /// `250ms`, `1h30m`.
+    Duration,
+    /// `12.5%`.
+    Percent,
     /// A word that starts with a digit and is not a number or a duration: `5xx`.
     ///
     /// Every token that starts with a digit is matched here and classified by [`number`].
-    #[regex(r"[0-9][0-9A-Za-z_.]*%?", number)]
+    #[regex(r"[0-9][0-9A-Za-z_.]*%?", |lex| number(lex.slice()).token())]
     Word,
     /// A string literal, quotes included; it may lack its closing quote (see [`string_value`]).
     ///
@@ -64,10 +66,35 @@ pub enum Token {
     #[regex(r"##[^\r\n]*", allow_greedy = true)]
     DocComment,
     /// Something that starts with a digit but is not a valid number, duration or percentage.
-    BadNumber(NumberProblem),
+    BadNumber,
     /// Characters that start no token. A single-quoted run (`'x'`) is one error, not three.
     #[regex(r"'[^'\r\n]*'?")]
     Error,
+}
+
+/// What a token that starts with a digit is, with its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Number {
+    Int(u64),
+    /// In milliseconds.
+    Duration(u64),
+    /// In thousandths of a percent.
+    Percent(u64),
+    /// Not a number: `5xx`.
+    Word,
+    Bad(NumberProblem),
+}
+
+impl Number {
+    fn token(self) -> Token {
+        match self {
+            Number::Int(_) => Token::Int,
+            Number::Duration(_) => Token::Duration,
+            Number::Percent(_) => Token::Percent,
+            Number::Word => Token::Word,
+            Number::Bad(_) => Token::BadNumber,
+        }
+    }
 }
 
 /// Why a [`Token::BadNumber`] is bad.
@@ -139,32 +166,28 @@ impl PartialEq for Tok<'_> {
     }
 }
 
-/// Classifies a token that starts with a digit.
-fn number(lex: &mut Lexer<'_, Token>) -> Token {
-    classify_number(lex.slice())
-}
-
-fn classify_number(text: &str) -> Token {
+/// Classifies the text of a token that starts with a digit, and reads its value.
+pub fn number(text: &str) -> Number {
     if let Some(body) = text.strip_suffix('%') {
         return match percent(body) {
-            Ok(value) => Token::Percent(value),
-            Err(problem) => Token::BadNumber(problem),
+            Ok(value) => Number::Percent(value),
+            Err(problem) => Number::Bad(problem),
         };
     }
     if text.bytes().all(|b| b.is_ascii_digit()) {
         return match text.parse::<u64>() {
-            Ok(value) => Token::Int(value),
+            Ok(value) => Number::Int(value),
             // Only digits, so the one way to fail is overflow.
-            Err(_) => Token::BadNumber(NumberProblem::TooLarge),
+            Err(_) => Number::Bad(NumberProblem::TooLarge),
         };
     }
     if text.contains('.') {
-        return Token::BadNumber(NumberProblem::Malformed);
+        return Number::Bad(NumberProblem::Malformed);
     }
     match duration(text) {
-        Some(Ok(ms)) => Token::Duration(ms),
-        Some(Err(problem)) => Token::BadNumber(problem),
-        None => Token::Word,
+        Some(Ok(ms)) => Number::Duration(ms),
+        Some(Err(problem)) => Number::Bad(problem),
+        None => Number::Word,
     }
 }
 
@@ -362,48 +385,62 @@ mod tests {
         lex(text).map(|(t, _)| t).collect()
     }
 
+    fn numbers_of(text: &str) -> Vec<Number> {
+        lex(text)
+            .map(|(token, range)| {
+                let slice = &text[range.start as usize..range.end as usize];
+                let value = number(slice);
+                assert_eq!(value.token(), token, "{slice}");
+                value
+            })
+            .collect()
+    }
+
     #[test]
     fn numbers() {
-        assert_eq!(kinds("9080"), [Token::Int(9080)]);
+        assert_eq!(numbers_of("9080"), [Number::Int(9080)]);
         assert_eq!(
-            kinds("250ms 2s 1m 1h 1h30m"),
+            numbers_of("250ms 2s 1m 1h 1h30m"),
             [
-                Token::Duration(250),
-                Token::Duration(2_000),
-                Token::Duration(60_000),
-                Token::Duration(3_600_000),
-                Token::Duration(5_400_000),
+                Number::Duration(250),
+                Number::Duration(2_000),
+                Number::Duration(60_000),
+                Number::Duration(3_600_000),
+                Number::Duration(5_400_000),
             ]
         );
         assert_eq!(
-            kinds("10% 12.5% 0.001%"),
+            numbers_of("10% 12.5% 0.001%"),
             [
-                Token::Percent(10_000),
-                Token::Percent(12_500),
-                Token::Percent(1)
+                Number::Percent(10_000),
+                Number::Percent(12_500),
+                Number::Percent(1)
             ]
         );
-        assert_eq!(kinds("5xx 4xx"), [Token::Word, Token::Word]);
+        assert_eq!(numbers_of("5xx 4xx"), [Number::Word, Number::Word]);
         assert_eq!(
-            kinds("99999999999999999999"),
-            [Token::BadNumber(NumberProblem::TooLarge)]
+            numbers_of("99999999999999999999 99999999999999999h"),
+            [Number::Bad(NumberProblem::TooLarge); 2]
         );
         assert_eq!(
-            kinds("99999999999999999h"),
-            [Token::BadNumber(NumberProblem::TooLarge)]
+            numbers_of("1.2345%"),
+            [Number::Bad(NumberProblem::TooPrecise)]
         );
         assert_eq!(
-            kinds("1.2345%"),
-            [Token::BadNumber(NumberProblem::TooPrecise)]
-        );
-        assert_eq!(
-            kinds("30m1h 1.5s 1.%"),
-            [Token::BadNumber(NumberProblem::Malformed); 3]
+            numbers_of("30m1h 1.5s 1.%"),
+            [Number::Bad(NumberProblem::Malformed); 3]
         );
         assert_eq!(
             kinds("9080->http"),
-            [Token::Int(9080), Token::Arrow, Token::Ident]
+            [Token::Int, Token::Arrow, Token::Ident]
         );
+    }
+
+    /// The parser keeps a form of every token of a file while it parses it.
+    #[test]
+    fn tokens_are_small() {
+        assert_eq!(size_of::<Token>(), 1);
+        assert_eq!(size_of::<Tok<'_>>(), 24);
     }
 
     #[test]

@@ -25,7 +25,7 @@ use super::ast::{
     Target, Test, TestStmt, Value, ValueKind,
 };
 use super::chunk::{self, ChunkKind, Nesting, Step};
-use super::lexer::{self, NumberProblem, Tok, Token};
+use super::lexer::{self, Number, NumberProblem, Tok, Token};
 use super::reuse::{ItemCache, Reuse};
 use super::{Comment, Parse, ParsedItem, SyntaxError, SyntaxErrorKind, TextRange};
 
@@ -214,7 +214,10 @@ fn lexical_errors(kind: Token, text: &str, range: TextRange, errors: &mut Vec<Sy
                 format!("invalid {noun} `{text}`{hint}"),
             );
         }
-        Token::BadNumber(problem) => {
+        Token::BadNumber => {
+            let Number::Bad(problem) = lexer::number(text) else {
+                return;
+            };
             let message = match problem {
                 NumberProblem::TooLarge => format!("number `{text}` is too large"),
                 NumberProblem::TooPrecise => {
@@ -362,7 +365,7 @@ impl FileTokens<'_, '_> {
         // The lexer already reported this token, and says better what is wrong with it.
         if item
             .get(at)
-            .is_some_and(|t| matches!(t.kind, Token::Error | Token::BadNumber(_)))
+            .is_some_and(|t| matches!(t.kind, Token::Error | Token::BadNumber))
         {
             return None;
         }
@@ -510,16 +513,18 @@ fn string<'a, R: Report<'a>>() -> impl Parser<'a, In<'a>, Str, Ex<R>> + Clone {
 }
 
 fn int<'a, R: Report<'a>>(label: &'static str) -> impl Parser<'a, In<'a>, Int, Ex<R>> + Clone {
-    select! { Tok { kind: Token::Int(value), .. } = e => Int { value, span: span(e.span()) } }
-        .labelled(label)
+    select! {
+        Tok { kind: Token::Int, text, .. } = e => Int { value: number(text), span: span(e.span()) }
+    }
+    .labelled(label)
 }
 
 /// A literal of a policy field; an identifier value may not be one of `reserved`.
 fn value<'a, R: Report<'a>>(reserved: Reserved) -> impl Parser<'a, In<'a>, Value, Ex<R>> + Clone {
     select! {
-        Tok { kind: Token::Int(v), .. } => ValueKind::Int(v),
-        Tok { kind: Token::Duration(v), .. } => ValueKind::Duration(v),
-        Tok { kind: Token::Percent(v), .. } => ValueKind::Percent(v),
+        Tok { kind: Token::Int, text, .. } => ValueKind::Int(number(text)),
+        Tok { kind: Token::Duration, text, .. } => ValueKind::Duration(number(text)),
+        Tok { kind: Token::Percent, text, .. } => ValueKind::Percent(number(text)),
         Tok { kind: Token::Str, text, .. } => ValueKind::Str(lexer::string_value(text).0),
         Tok { kind: Token::Ident, text, .. } if !reserved.contains(&text) =>
             ValueKind::Ident(text.to_string()),
@@ -530,6 +535,15 @@ fn value<'a, R: Report<'a>>(reserved: Reserved) -> impl Parser<'a, In<'a>, Value
         span: span(e.span()),
     })
     .labelled("a value")
+}
+
+/// The value of an `Int`, `Duration` or `Percent` token: the lexer classified its text so, so
+/// reading it again gives the value.
+fn number(text: &str) -> u64 {
+    match lexer::number(text) {
+        Number::Int(value) | Number::Duration(value) | Number::Percent(value) => value,
+        Number::Word | Number::Bad(_) => 0,
+    }
 }
 
 /// One or more, separated by commas.
