@@ -13,8 +13,8 @@
 //! Nesting is tracked with an explicit stack, never by recursion; beyond [`MAX_DEPTH`] the
 //! chunk is reported once and not parsed.
 
-use super::lexer::{Tok, Token};
-use super::{SyntaxError, SyntaxErrorKind, TextRange};
+use super::lexer::{Token, Tokens};
+use super::{SyntaxError, SyntaxErrorKind};
 
 /// The deepest nesting of braces and parentheses that is parsed. The grammar itself needs 3.
 pub(super) const MAX_DEPTH: usize = 32;
@@ -47,32 +47,27 @@ pub(super) enum ChunkKind {
     Junk,
 }
 
-/// Cuts `toks` (with their byte `ranges` in `text`) into chunks, reporting junk and excessive
-/// nesting into `errors`. Every token belongs to exactly one chunk, in order.
-pub(super) fn chunk(
-    toks: &[Tok<'_>],
-    ranges: &[TextRange],
-    text: &str,
-    errors: &mut Vec<SyntaxError>,
-) -> Vec<Chunk> {
+/// Cuts a file's `tokens` into chunks, reporting junk and excessive nesting into `errors`.
+/// Every token belongs to exactly one chunk, in order.
+pub(super) fn chunk(tokens: &Tokens<'_>, errors: &mut Vec<SyntaxError>) -> Vec<Chunk> {
     let mut chunks = Vec::new();
     let mut start = 0;
-    while start < toks.len() {
-        let is_item = toks.get(start).is_some_and(is_item_keyword);
+    while start < tokens.len() {
+        let is_item = is_item_keyword(tokens, start);
         let mut nesting = Nesting::default();
         let mut too_deep = false;
         let mut end = start;
-        while let Some(tok) = toks.get(end) {
-            if end > start && starts_item(toks, ranges, text, end, nesting.depth() == 0) {
+        while let Some(kind) = tokens.kind(end) {
+            if end > start && starts_item(tokens, end, nesting.depth() == 0) {
                 break;
             }
             end += 1;
-            let closed_a_brace = nesting.step(tok.kind) == Step::ClosedBrace;
+            let closed_a_brace = nesting.step(kind) == Step::ClosedBrace;
             if nesting.depth() > MAX_DEPTH && !too_deep {
                 too_deep = true;
                 errors.push(SyntaxError {
                     kind: SyntaxErrorKind::TooDeep,
-                    range: range_of(ranges, end - 1),
+                    range: tokens.range(end - 1),
                     message: format!(
                         "too deeply nested: more than {MAX_DEPTH} levels of braces and parentheses"
                     ),
@@ -86,7 +81,7 @@ pub(super) fn chunk(
             (true, false) => ChunkKind::Item,
             (true, true) => ChunkKind::TooDeep,
             (false, _) => {
-                report_junk(toks, ranges, start..end, errors);
+                report_junk(tokens, start..end, errors);
                 ChunkKind::Junk
             }
         };
@@ -100,17 +95,16 @@ pub(super) fn chunk(
 /// numbers already have their own error, so the run is reported at its first other token, if
 /// it has one.
 pub(super) fn report_junk(
-    toks: &[Tok<'_>],
-    ranges: &[TextRange],
+    tokens: &Tokens<'_>,
     run: std::ops::Range<usize>,
     errors: &mut Vec<SyntaxError>,
 ) {
-    let first = toks.get(run.clone()).and_then(|run| {
+    let first = tokens.kinds.get(run.clone()).and_then(|run| {
         run.iter()
-            .position(|t| !matches!(t.kind, Token::Error | Token::BadNumber))
+            .position(|&kind| !matches!(kind, Token::Error | Token::BadNumber))
     });
     if let Some(offset) = first {
-        errors.push(junk_error(toks, ranges, run.start + offset));
+        errors.push(junk_error(tokens, run.start + offset));
     }
 }
 
@@ -166,9 +160,9 @@ impl Nesting {
     }
 }
 
-fn junk_error(toks: &[Tok<'_>], ranges: &[TextRange], at: usize) -> SyntaxError {
-    let found = toks.get(at).map_or("", |t| t.text);
-    let message = match toks.get(at).map(|t| t.kind) {
+fn junk_error(tokens: &Tokens<'_>, at: usize) -> SyntaxError {
+    let found = tokens.text(at);
+    let message = match tokens.kind(at) {
         Some(Token::RBrace | Token::RParen) => {
             format!("unmatched `{found}`: there is no open delimiter for it to close")
         }
@@ -178,43 +172,28 @@ fn junk_error(toks: &[Tok<'_>], ranges: &[TextRange], at: usize) -> SyntaxError 
     };
     SyntaxError {
         kind: SyntaxErrorKind::Unexpected,
-        range: range_of(ranges, at),
+        range: tokens.range(at),
         message,
     }
 }
 
-fn range_of(ranges: &[TextRange], at: usize) -> TextRange {
-    ranges.get(at).copied().unwrap_or_default()
-}
-
-fn is_item_keyword(tok: &Tok<'_>) -> bool {
-    tok.kind == Token::Ident && ITEM_KEYWORDS.contains(&tok.text)
+fn is_item_keyword(tokens: &Tokens<'_>, at: usize) -> bool {
+    tokens.kind(at) == Some(Token::Ident) && ITEM_KEYWORDS.contains(&tokens.text(at))
 }
 
 /// Whether token `at` starts a new item: an item keyword at depth 0, or one at column 0 that is
 /// followed by an item header (recovery from a missing `}`).
-fn starts_item(
-    toks: &[Tok<'_>],
-    ranges: &[TextRange],
-    text: &str,
-    at: usize,
-    at_depth_zero: bool,
-) -> bool {
-    let Some(tok) = toks.get(at) else {
-        return false;
-    };
-    if !is_item_keyword(tok) {
+fn starts_item(tokens: &Tokens<'_>, at: usize, at_depth_zero: bool) -> bool {
+    if !is_item_keyword(tokens, at) {
         return false;
     }
     if at_depth_zero {
         return true;
     }
-    let column_zero = ranges.get(at).is_some_and(|r| {
-        let start = r.start as usize;
-        start == 0 || text.as_bytes().get(start - 1) == Some(&b'\n')
-    });
-    let kind = |i: usize| toks.get(at + i).map(|t| t.kind);
-    let header = match tok.text {
+    let start = tokens.range(at).start as usize;
+    let column_zero = start == 0 || tokens.text.as_bytes().get(start - 1) == Some(&b'\n');
+    let kind = |i: usize| tokens.kind(at + i);
+    let header = match tokens.text(at) {
         "policy" => kind(1) == Some(Token::Ident) && kind(2) == Some(Token::Eq),
         "test" => kind(1) == Some(Token::Str) && kind(2) == Some(Token::LBrace),
         "namespace" => kind(1) == Some(Token::Ident),

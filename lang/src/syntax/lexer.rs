@@ -158,6 +158,80 @@ pub(super) struct Tok<'s> {
     pub first_on_line: bool,
 }
 
+/// A file's tokens with the comments set aside: the kind and byte range of each, which is
+/// what a parse keeps. The parser's [`Tok`]s are made from them one item at a time
+/// ([`Tokens::toks`]), so that a large file's tokens never all exist in that larger form.
+#[derive(Debug)]
+pub(super) struct Tokens<'s> {
+    pub text: &'s str,
+    pub kinds: Vec<Token>,
+    pub ranges: Vec<TextRange>,
+}
+
+impl<'s> Tokens<'s> {
+    pub fn len(&self) -> usize {
+        self.kinds.len()
+    }
+
+    pub fn kind(&self, at: usize) -> Option<Token> {
+        self.kinds.get(at).copied()
+    }
+
+    /// The text of token `at`; empty past the end.
+    pub fn text(&self, at: usize) -> &'s str {
+        self.ranges
+            .get(at)
+            .and_then(|r| self.text.get(r.start as usize..r.end as usize))
+            .unwrap_or("")
+    }
+
+    /// The byte range of token `at`; empty past the end.
+    pub fn range(&self, at: usize) -> TextRange {
+        self.ranges.get(at).copied().unwrap_or_default()
+    }
+
+    /// The tokens `run` as the parser sees them, with their place on their line, into `out`
+    /// (cleared first).
+    pub fn toks(&self, run: std::ops::Range<usize>, out: &mut Vec<Tok<'s>>) {
+        out.clear();
+        let bytes = self.text.as_bytes();
+        let Some(first) = self.ranges.get(run.start) else {
+            return;
+        };
+        let first = first.start as usize;
+        let mut line_start = bytes
+            .get(..first)
+            .and_then(|before| memchr::memrchr(b'\n', before))
+            .map_or(0, |newline| newline + 1);
+        let mut previous_start = run
+            .start
+            .checked_sub(1)
+            .and_then(|i| self.ranges.get(i))
+            .map(|r| r.start as usize);
+        let mut previous_end = first;
+        for at in run {
+            let (Some(&kind), Some(&range)) = (self.kinds.get(at), self.ranges.get(at)) else {
+                break;
+            };
+            let (start, end) = (range.start as usize, range.end as usize);
+            if let Some(newline) = bytes
+                .get(previous_end..start)
+                .and_then(|gap| memchr::memrchr(b'\n', gap))
+            {
+                line_start = previous_end + newline + 1;
+            }
+            out.push(Tok {
+                kind,
+                text: self.text.get(start..end).unwrap_or(""),
+                column: offset(start.saturating_sub(line_start)),
+                first_on_line: previous_start.is_none_or(|previous| previous < line_start),
+            });
+            previous_start = Some(start);
+            previous_end = end;
+        }
+    }
+}
+
 /// Tokens are equal when their kind and text are: the grammar matches on those, never on the
 /// layout.
 impl PartialEq for Tok<'_> {
@@ -434,6 +508,47 @@ mod tests {
             kinds("9080->http"),
             [Token::Int, Token::Arrow, Token::Ident]
         );
+    }
+
+    /// An item's tokens made on their own have the layout they have among the whole file's.
+    #[test]
+    fn toks_of_a_run_are_the_toks_of_the_file() {
+        let text = "gateway a {  # note\n  cluster c1, c2\n\tlisten 80\n}\n\n  x \"s\" y\n";
+        let mut kinds = Vec::new();
+        let mut ranges = Vec::new();
+        for (kind, range) in lex(text).filter(|(kind, _)| !kind.is_trivia()) {
+            kinds.push(kind);
+            ranges.push(range);
+        }
+        let tokens = Tokens {
+            text,
+            kinds,
+            ranges,
+        };
+        let mut whole = Vec::new();
+        tokens.toks(0..tokens.len(), &mut whole);
+        let layout = |toks: &[Tok<'_>]| -> Vec<(String, u32, bool)> {
+            toks.iter()
+                .map(|t| (t.text.to_string(), t.column, t.first_on_line))
+                .collect()
+        };
+        assert_eq!(
+            layout(&whole[..5]),
+            [
+                ("gateway".to_string(), 0, true),
+                ("a".to_string(), 8, false),
+                ("{".to_string(), 10, false),
+                ("cluster".to_string(), 2, true),
+                ("c1".to_string(), 10, false),
+            ]
+        );
+        let mut one = Vec::new();
+        for start in 0..tokens.len() {
+            for end in start..=tokens.len() {
+                tokens.toks(start..end, &mut one);
+                assert_eq!(layout(&one), layout(&whole[start..end]), "{start}..{end}");
+            }
+        }
     }
 
     /// The parser keeps a form of every token of a file while it parses it.

@@ -2,7 +2,9 @@
 //! (see [`super::chunk`]) and runs a chumsky parser on each item's token slice, so every span it
 //! produces is a token index relative to the item's first token. Each item is parsed first
 //! with an error type that records nothing, and again with `Rich` errors only when that pass
-//! finds an error (see [`ItemParser`]), so valid input never pays for the diagnostics.
+//! finds an error (see [`ItemParser`]), so valid input never pays for the diagnostics. The
+//! parser's form of the tokens ([`Tok`]) is made for a batch of items at a time, so a large
+//! file's tokens are held whole only as kinds and ranges ([`Tokens`]).
 //!
 //! Recovery is statement by statement. Blocks are parsed by a loop (a `custom` parser) that
 //! runs the block's statement parser; when a statement fails, the loop reports chumsky's
@@ -25,7 +27,7 @@ use super::ast::{
     Target, Test, TestStmt, Value, ValueKind,
 };
 use super::chunk::{self, ChunkKind, Nesting, Step};
-use super::lexer::{self, Number, NumberProblem, Tok, Token};
+use super::lexer::{self, Number, NumberProblem, Tok, Token, Tokens};
 use super::reuse::{ItemCache, Reuse};
 use super::{Comment, Parse, ParsedItem, SyntaxError, SyntaxErrorKind, TextRange};
 
@@ -33,73 +35,87 @@ use super::{Comment, Parse, ParsedItem, SyntaxError, SyntaxErrorKind, TextRange}
 /// change since the cache's parse are taken from it instead of being parsed (see
 /// [`super::reuse`]), and the cache then holds this parse.
 pub(super) fn parse(text: &str, cache: Option<&mut ItemCache>) -> Parse {
+    parse_in_batches(text, cache, BATCH_TOKENS)
+}
+
+/// [`parse`], making the parser's tokens about `batch_tokens` at a time.
+fn parse_in_batches(text: &str, cache: Option<&mut ItemCache>, batch_tokens: usize) -> Parse {
     let Lexed {
-        toks,
-        ranges,
+        tokens,
         comments,
         mut errors,
     } = lex_file(text);
-    let chunks = chunk::chunk(&toks, &ranges, text, &mut errors);
+    let chunks = chunk::chunk(&tokens, &mut errors);
     let file = FileTokens {
-        toks: &toks,
-        ranges: &ranges,
+        tokens: &tokens,
         len: lexer::offset(text.len()),
     };
-    let item_parser = item();
     let mut reuse = Reuse::new(cache, text);
     let mut items = Vec::with_capacity(chunks.len());
-    for c in chunks {
-        let slice = toks.get(c.start..c.end).unwrap_or(&[]);
-        let error_item = |first: usize, len: usize, doc: Option<String>| ParsedItem {
-            item: std::sync::Arc::new(ast::Item {
-                kind: ItemKind::Error,
-                span: ast::Span::new(0, index(len)),
-            }),
-            first_token: index(first),
-            doc,
+    // The tokens of a batch of items at a time (see `Tokens::toks`); the grammar borrows them,
+    // so it is made again for each batch.
+    let mut toks = Vec::new();
+    for batch in batches(&chunks, batch_tokens) {
+        let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
+            continue;
         };
-        match c.kind {
-            ChunkKind::Junk => items.push(error_item(c.start, slice.len(), None)),
-            ChunkKind::TooDeep => {
-                let doc = doc_comment(&comments, c.start, text);
-                items.push(error_item(c.start, slice.len(), doc));
-            }
-            ChunkKind::Item => {
-                let doc = doc_comment(&comments, c.start, text);
-                let key = reuse.key(slice, ranges.get(c.start..c.end).unwrap_or(&[]));
-                if let Some(item) = key.as_ref().and_then(|key| reuse.get(key)) {
-                    reuse.keep(key, &item);
+        let first = first.start;
+        tokens.toks(first..last.end, &mut toks);
+        let item_parser = item();
+        for c in batch {
+            let error_item = |at: usize, len: usize, doc: Option<String>| ParsedItem {
+                item: std::sync::Arc::new(ast::Item {
+                    kind: ItemKind::Error,
+                    span: ast::Span::new(0, index(len)),
+                }),
+                first_token: index(at),
+                doc,
+            };
+            let len = c.end - c.start;
+            match c.kind {
+                ChunkKind::Junk => items.push(error_item(c.start, len, None)),
+                ChunkKind::TooDeep => {
+                    let doc = doc_comment(&comments, c.start, text);
+                    items.push(error_item(c.start, len, doc));
+                }
+                ChunkKind::Item => {
+                    let doc = doc_comment(&comments, c.start, text);
+                    let slice = toks.get(c.start - first..c.end - first).unwrap_or(&[]);
+                    let key = reuse.key(slice, tokens.ranges.get(c.start..c.end).unwrap_or(&[]));
+                    if let Some(item) = key.as_ref().and_then(|key| reuse.get(key)) {
+                        reuse.keep(key, &item);
+                        items.push(ParsedItem {
+                            item,
+                            first_token: index(c.start),
+                            doc,
+                        });
+                        continue;
+                    }
+                    let (output, errs) = item_parser.parse(slice);
+                    let clean = errs.is_empty();
+                    errors.extend(
+                        errs.into_iter()
+                            .filter_map(|e| file.convert(e, c.start, slice)),
+                    );
+                    let Some((item, consumed)) = output else {
+                        items.push(error_item(c.start, len, doc));
+                        continue;
+                    };
+                    let item = std::sync::Arc::new(item);
+                    if clean && consumed == len {
+                        reuse.keep(key, &item);
+                    }
                     items.push(ParsedItem {
                         item,
                         first_token: index(c.start),
                         doc,
                     });
-                    continue;
-                }
-                let (output, errs) = item_parser.parse(slice);
-                let clean = errs.is_empty();
-                errors.extend(
-                    errs.into_iter()
-                        .filter_map(|e| file.convert(e, c.start, slice)),
-                );
-                let Some((item, consumed)) = output else {
-                    items.push(error_item(c.start, slice.len(), doc));
-                    continue;
-                };
-                let item = std::sync::Arc::new(item);
-                if clean && consumed == slice.len() {
-                    reuse.keep(key, &item);
-                }
-                items.push(ParsedItem {
-                    item,
-                    first_token: index(c.start),
-                    doc,
-                });
-                // Tokens after a complete item are junk (`namespace a b`).
-                if consumed < slice.len() {
-                    let at = c.start + consumed;
-                    chunk::report_junk(&toks, &ranges, at..c.end, &mut errors);
-                    items.push(error_item(at, slice.len() - consumed, None));
+                    // Tokens after a complete item are junk (`namespace a b`).
+                    if consumed < len {
+                        let at = c.start + consumed;
+                        chunk::report_junk(&tokens, at..c.end, &mut errors);
+                        items.push(error_item(at, len - consumed, None));
+                    }
                 }
             }
         }
@@ -110,70 +126,80 @@ pub(super) fn parse(text: &str, cache: Option<&mut ItemCache>) -> Parse {
     Parse {
         items,
         errors,
-        tokens: ranges,
+        tokens: tokens.ranges,
         comments,
         len: lexer::offset(text.len()),
     }
 }
 
-/// A file's tokens as the parser needs them, with the comments set aside.
+/// About 1.5 MB of [`Tok`]s: a batch is large enough that making the grammar again for each
+/// costs nothing measurable, and small enough that a large file's tokens never all exist in
+/// that form at once.
+const BATCH_TOKENS: usize = 1 << 16;
+
+/// Consecutive chunks of about `tokens` tokens (one chunk at least).
+fn batches(chunks: &[chunk::Chunk], tokens: usize) -> impl Iterator<Item = &[chunk::Chunk]> {
+    let mut rest = chunks;
+    std::iter::from_fn(move || {
+        let first = rest.first()?.start;
+        let count = rest
+            .iter()
+            .position(|c| c.end - first > tokens)
+            .map_or(rest.len(), |i| i.max(1));
+        let (batch, after) = rest.split_at(count);
+        rest = after;
+        Some(batch)
+    })
+}
+
+/// A file's tokens, with the comments set aside.
 struct Lexed<'s> {
-    toks: Vec<Tok<'s>>,
-    ranges: Vec<TextRange>,
+    tokens: Tokens<'s>,
     comments: Vec<Comment>,
     /// The lexical errors.
     errors: Vec<SyntaxError>,
 }
 
-/// Lexes `text`, separates the comments, notes each token's place on its line (recovery uses
-/// the layout) and reports lexical errors.
+/// Lexes `text`, separates the comments and reports lexical errors.
 fn lex_file(text: &str) -> Lexed<'_> {
     // Route files average more than four bytes a token (6.5 for generated ones), so room for a
     // token every four bytes saves growing (and copying) vectors of millions of tokens; pages
     // never written to are never resident.
     let estimate = text.len() / 4;
     let mut lexed = Lexed {
-        toks: Vec::with_capacity(estimate),
-        ranges: Vec::with_capacity(estimate),
+        tokens: Tokens {
+            text,
+            kinds: Vec::with_capacity(estimate),
+            ranges: Vec::with_capacity(estimate),
+        },
         comments: Vec::new(),
         errors: Vec::new(),
     };
-    let mut previous_end = 0;
-    let mut line_start = 0;
-    // Where the line of the last token starts.
-    let mut last_token_line: Option<usize> = None;
+    // The start of the last token, to tell a comment that ends a line from one on its own.
+    let mut last_token_start: Option<usize> = None;
     for (kind, range) in lexer::lex(text) {
         let (start, end) = (range.start as usize, range.end as usize);
         let slice = text.get(start..end).unwrap_or("");
-        if let Some(newline) = text
-            .get(previous_end..start)
-            .and_then(|gap| gap.bytes().rposition(|b| b == b'\n'))
-        {
-            line_start = previous_end + newline + 1;
-        }
-        previous_end = end;
-        let on_last_token_line = last_token_line == Some(line_start);
         if kind.is_trivia() {
             let doc = kind == Token::DocComment;
             let marker = if doc { 2 } else { 1 };
+            let trailing = last_token_start.is_some_and(|last| {
+                text.get(last..start)
+                    .is_some_and(|between| !between.contains('\n'))
+            });
             lexed.comments.push(Comment {
                 range,
                 text: slice.get(marker..).unwrap_or("").to_string(),
                 doc,
-                next_token: index(lexed.toks.len()),
-                trailing: on_last_token_line,
+                next_token: index(lexed.tokens.len()),
+                trailing,
             });
             continue;
         }
         lexical_errors(kind, slice, range, &mut lexed.errors);
-        lexed.toks.push(Tok {
-            kind,
-            text: slice,
-            column: index(start.saturating_sub(line_start)),
-            first_on_line: !on_last_token_line,
-        });
-        lexed.ranges.push(range);
-        last_token_line = Some(line_start);
+        lexed.tokens.kinds.push(kind);
+        lexed.tokens.ranges.push(range);
+        last_token_start = Some(start);
     }
     lexed
 }
@@ -354,8 +380,7 @@ impl<'a> Report<'a> for EmptyErr {
 
 /// The file's tokens, to turn item-relative error spans into messages and byte ranges.
 struct FileTokens<'t, 's> {
-    toks: &'t [Tok<'s>],
-    ranges: &'t [TextRange],
+    tokens: &'t Tokens<'s>,
     len: u32,
 }
 
@@ -409,9 +434,11 @@ impl FileTokens<'_, '_> {
 
     /// What stands at item-relative token `at`: the token, or what follows the item.
     fn describe(&self, first: usize, item: &[Tok<'_>], at: usize) -> String {
-        let tok = item.get(at).or_else(|| self.toks.get(first + item.len()));
-        match tok {
+        match item.get(at) {
             Some(t) => format!("`{}`", shorten(t.text)),
+            None if first + item.len() < self.tokens.len() => {
+                format!("`{}`", shorten(self.tokens.text(first + item.len())))
+            }
             None => "the end of the file".to_string(),
         }
     }
@@ -420,11 +447,11 @@ impl FileTokens<'_, '_> {
     /// after its last token (where the missing piece belongs).
     fn range(&self, first: usize, item: &[Tok<'_>], at: usize) -> TextRange {
         if at < item.len() {
-            return self.ranges.get(first + at).copied().unwrap_or_default();
+            return self.tokens.range(first + at);
         }
         let end = (first + item.len())
             .checked_sub(1)
-            .and_then(|last| self.ranges.get(last))
+            .and_then(|last| self.tokens.ranges.get(last))
             .map_or(self.len, |r| r.end);
         TextRange::new(end, end)
     }
@@ -1461,6 +1488,23 @@ mod tests {
         }
     }
 
+    /// Batches only decide when the parser's tokens are made: any size parses alike.
+    #[test]
+    fn batch_size_does_not_change_the_parse() {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+        let mut files = Vec::new();
+        route_files(&data, &mut files);
+        assert!(!files.is_empty());
+        for path in files {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let whole = parse_in_batches(&text, None, usize::MAX);
+            for size in [0, 1, 7, 100] {
+                let parse = parse_in_batches(&text, None, size);
+                assert!(parse == whole, "{} in batches of {size}", path.display());
+            }
+        }
+    }
+
     /// The first pass builds the tree the `Rich` parser builds, and fails exactly on the
     /// items the `Rich` parser reports errors for; [`ItemParser`] gives every item what the
     /// `Rich` parser alone gives. Checked on every item of the test inputs, valid and not.
@@ -1473,15 +1517,14 @@ mod tests {
         for path in files {
             let text = std::fs::read_to_string(&path).unwrap();
             let Lexed {
-                toks,
-                ranges,
-                mut errors,
-                ..
+                tokens, mut errors, ..
             } = lex_file(&text);
+            let mut toks = Vec::new();
+            tokens.toks(0..tokens.len(), &mut toks);
             let items = item();
             let fast = item_grammar::<EmptyErr>();
             let full = item_grammar::<PErr<'_>>();
-            for c in chunk::chunk(&toks, &ranges, &text, &mut errors) {
+            for c in chunk::chunk(&tokens, &mut errors) {
                 if c.kind != ChunkKind::Item {
                     continue;
                 }
