@@ -19,6 +19,7 @@ use chumsky::DefaultExpected;
 use chumsky::error::{EmptyErr, LabelError, RichPattern, RichReason};
 use chumsky::input::InputRef;
 use chumsky::prelude::*;
+use rayon::prelude::*;
 
 use super::ast::{
     self, Apply, Destination, DestinationStmt, Expose, FieldArgs, Gateway, GatewayStmt, HeaderOp,
@@ -48,79 +49,43 @@ fn parse_in_batches(text: &str, cache: Option<&mut ItemCache>, batch_tokens: usi
     let chunks = chunk::chunk(&tokens, &mut errors);
     let file = FileTokens {
         tokens: &tokens,
+        comments: &comments,
         len: lexer::offset(text.len()),
     };
-    let mut reuse = Reuse::new(cache, text);
+    let batches: Vec<&[chunk::Chunk]> = batches(&chunks, batch_tokens).collect();
     let mut items = Vec::with_capacity(chunks.len());
-    // The tokens of a batch of items at a time (see `Tokens::toks`); the grammar borrows them,
-    // so it is made again for each batch.
-    let mut toks = Vec::new();
-    for batch in batches(&chunks, batch_tokens) {
-        let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
-            continue;
-        };
-        let first = first.start;
-        tokens.toks(first..last.end, &mut toks);
-        let item_parser = item();
-        for c in batch {
-            let error_item = |at: usize, len: usize, doc: Option<String>| ParsedItem {
-                item: std::sync::Arc::new(ast::Item {
-                    kind: ItemKind::Error,
-                    span: ast::Span::new(0, index(len)),
-                }),
-                first_token: index(at),
-                doc,
-            };
-            let len = c.end - c.start;
-            match c.kind {
-                ChunkKind::Junk => items.push(error_item(c.start, len, None)),
-                ChunkKind::TooDeep => {
-                    let doc = doc_comment(&comments, c.start, text);
-                    items.push(error_item(c.start, len, doc));
-                }
-                ChunkKind::Item => {
-                    let doc = doc_comment(&comments, c.start, text);
-                    let slice = toks.get(c.start - first..c.end - first).unwrap_or(&[]);
-                    let key = reuse.key(slice, tokens.ranges.get(c.start..c.end).unwrap_or(&[]));
-                    if let Some(item) = key.as_ref().and_then(|key| reuse.get(key)) {
-                        reuse.keep(key, &item);
-                        items.push(ParsedItem {
-                            item,
-                            first_token: index(c.start),
-                            doc,
-                        });
-                        continue;
-                    }
-                    let (output, errs) = item_parser.parse(slice);
-                    let clean = errs.is_empty();
-                    errors.extend(
-                        errs.into_iter()
-                            .filter_map(|e| file.convert(e, c.start, slice)),
+    match cache {
+        // Items are independent, so without a cache to keep up to date the batches of a large
+        // file are parsed on every core of the current rayon pool (`routec`'s workers); the
+        // parts, concatenated, are exactly what one pass gives.
+        None if batches.len() > 1 => {
+            let parts: Vec<(Vec<ParsedItem>, Vec<SyntaxError>)> = batches
+                .par_iter()
+                .map(|batch| {
+                    let (mut items, mut errors) = (Vec::new(), Vec::new());
+                    parse_batch(
+                        &file,
+                        batch,
+                        &mut Reuse::new(None, text),
+                        &mut items,
+                        &mut errors,
                     );
-                    let Some((item, consumed)) = output else {
-                        items.push(error_item(c.start, len, doc));
-                        continue;
-                    };
-                    let item = std::sync::Arc::new(item);
-                    if clean && consumed == len {
-                        reuse.keep(key, &item);
-                    }
-                    items.push(ParsedItem {
-                        item,
-                        first_token: index(c.start),
-                        doc,
-                    });
-                    // Tokens after a complete item are junk (`namespace a b`).
-                    if consumed < len {
-                        let at = c.start + consumed;
-                        chunk::report_junk(&tokens, at..c.end, &mut errors);
-                        items.push(error_item(at, len - consumed, None));
-                    }
-                }
+                    (items, errors)
+                })
+                .collect();
+            for (part_items, part_errors) in parts {
+                items.extend(part_items);
+                errors.extend(part_errors);
             }
         }
+        cache => {
+            let mut reuse = Reuse::new(cache, text);
+            for batch in batches {
+                parse_batch(&file, batch, &mut reuse, &mut items, &mut errors);
+            }
+            reuse.finish();
+        }
     }
-    reuse.finish();
     errors.sort_by_key(|e| (e.range.start, e.range.end));
     errors.dedup();
     Parse {
@@ -129,6 +94,82 @@ fn parse_in_batches(text: &str, cache: Option<&mut ItemCache>, batch_tokens: usi
         tokens: tokens.ranges,
         comments,
         len: lexer::offset(text.len()),
+    }
+}
+
+/// Parses the chunks of one batch, appending their items and syntax errors; `reuse` supplies
+/// the trees of unchanged items and keeps the new clean ones. The parser's tokens are made for
+/// the batch (see `Tokens::toks`), and the grammar, which borrows them, with them.
+fn parse_batch(
+    file: &FileTokens<'_, '_>,
+    batch: &[chunk::Chunk],
+    reuse: &mut Reuse<'_>,
+    items: &mut Vec<ParsedItem>,
+    errors: &mut Vec<SyntaxError>,
+) {
+    let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
+        return;
+    };
+    let first = first.start;
+    let mut toks = Vec::new();
+    file.tokens.toks(first..last.end, &mut toks);
+    let item_parser = item();
+    for c in batch {
+        let error_item = |at: usize, len: usize, doc: Option<String>| ParsedItem {
+            item: std::sync::Arc::new(ast::Item {
+                kind: ItemKind::Error,
+                span: ast::Span::new(0, index(len)),
+            }),
+            first_token: index(at),
+            doc,
+        };
+        let len = c.end - c.start;
+        match c.kind {
+            ChunkKind::Junk => items.push(error_item(c.start, len, None)),
+            ChunkKind::TooDeep => {
+                let doc = doc_comment(file.comments, c.start, file.tokens.text);
+                items.push(error_item(c.start, len, doc));
+            }
+            ChunkKind::Item => {
+                let doc = doc_comment(file.comments, c.start, file.tokens.text);
+                let slice = toks.get(c.start - first..c.end - first).unwrap_or(&[]);
+                let key = reuse.key(slice, file.tokens.ranges.get(c.start..c.end).unwrap_or(&[]));
+                if let Some(item) = key.as_ref().and_then(|key| reuse.get(key)) {
+                    reuse.keep(key, &item);
+                    items.push(ParsedItem {
+                        item,
+                        first_token: index(c.start),
+                        doc,
+                    });
+                    continue;
+                }
+                let (output, errs) = item_parser.parse(slice);
+                let clean = errs.is_empty();
+                errors.extend(
+                    errs.into_iter()
+                        .filter_map(|e| file.convert(e, c.start, slice)),
+                );
+                let Some((item, consumed)) = output else {
+                    items.push(error_item(c.start, len, doc));
+                    continue;
+                };
+                let item = std::sync::Arc::new(item);
+                if clean && consumed == len {
+                    reuse.keep(key, &item);
+                }
+                items.push(ParsedItem {
+                    item,
+                    first_token: index(c.start),
+                    doc,
+                });
+                // Tokens after a complete item are junk (`namespace a b`).
+                if consumed < len {
+                    let at = c.start + consumed;
+                    chunk::report_junk(file.tokens, at..c.end, errors);
+                    items.push(error_item(at, len - consumed, None));
+                }
+            }
+        }
     }
 }
 
@@ -381,6 +422,7 @@ impl<'a> Report<'a> for EmptyErr {
 /// The file's tokens, to turn item-relative error spans into messages and byte ranges.
 struct FileTokens<'t, 's> {
     tokens: &'t Tokens<'s>,
+    comments: &'t [Comment],
     len: u32,
 }
 
@@ -1488,7 +1530,8 @@ mod tests {
         }
     }
 
-    /// Batches only decide when the parser's tokens are made: any size parses alike.
+    /// Batches only decide when (and on which core) the parser's tokens are made: any size
+    /// parses alike.
     #[test]
     fn batch_size_does_not_change_the_parse() {
         let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
@@ -1498,9 +1541,18 @@ mod tests {
         for path in files {
             let text = std::fs::read_to_string(&path).unwrap();
             let whole = parse_in_batches(&text, None, usize::MAX);
+            // Without a cache, several batches are parsed in parallel; with one, in order,
+            // reusing the trees the previous size's parse left in it.
+            let mut cache = ItemCache::default();
             for size in [0, 1, 7, 100] {
                 let parse = parse_in_batches(&text, None, size);
                 assert!(parse == whole, "{} in batches of {size}", path.display());
+                let reusing = parse_in_batches(&text, Some(&mut cache), size);
+                assert!(
+                    reusing == whole,
+                    "{} reusing, batches of {size}",
+                    path.display()
+                );
             }
         }
     }
