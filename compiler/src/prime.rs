@@ -20,15 +20,18 @@ use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use route_lang::check::check_item;
-use route_lang::db::{Database, ItemTag, Project, SourceFile, file_diagnostics, file_items};
+use route_lang::check::{check_item, summarize};
+use route_lang::db::{
+    Database, ItemTag, Project, SourceFile, file_diagnostics, file_items, inventory_index,
+};
 
 use crate::emit::{self, Document, EmitError, Format};
 use crate::lower;
 
-/// Items a thread takes at once: enough to make the shared counter cheap, few enough to
-/// balance the load at the end.
-const BATCH: usize = 16;
+/// Items a thread takes at once: few, because one item can be a table of a hundred routes and
+/// the threads should run out of work together; the shared counter costs nothing next to an
+/// item.
+const BATCH: usize = 2;
 
 /// The most threads used: beyond this the project's shared queries, not the cores, bound the
 /// speed-up.
@@ -51,7 +54,7 @@ pub fn build(db: &Database, project: Project) {
     if has_errors {
         return;
     }
-    in_parallel(db, &items, |db, &(file, i), _: &mut Vec<()>| {
+    in_parallel(db, &items, BATCH, |db, &(file, i), _: &mut Vec<()>| {
         if let Some(&item) = file_items(db, file).get(i) {
             lower::prepare(db, project, item);
         }
@@ -66,7 +69,7 @@ pub fn documents(
     format: Format,
 ) -> Result<Vec<Document>, EmitError> {
     let items = tables_first(db, parse(db, project));
-    let written = in_parallel(db, &items, |db, &(file, i), out| {
+    let written = in_parallel(db, &items, BATCH, |db, &(file, i), out| {
         if let Some(&item) = file_items(db, file).get(i) {
             for resource in lower::lower_item_unmemoized(db, project, item) {
                 out.push(emit::document(&resource, format));
@@ -97,7 +100,7 @@ pub fn documents(
 #[cfg(feature = "cluster")]
 pub fn lower(db: &Database, project: Project) {
     let items = tables_first(db, parse(db, project));
-    in_parallel(db, &items, |db, &(file, i), _: &mut Vec<()>| {
+    in_parallel(db, &items, BATCH, |db, &(file, i), _: &mut Vec<()>| {
         if let Some(&item) = file_items(db, file).get(i) {
             lower::lower_item(db, project, item);
         }
@@ -116,19 +119,31 @@ fn tables_first(db: &Database, mut items: Vec<(SourceFile, usize)>) -> Vec<(Sour
 }
 
 fn check_items(db: &Database, items: &[(SourceFile, usize)], project: Project) {
-    in_parallel(db, items, |db, &(file, i), _: &mut Vec<()>| {
+    in_parallel(db, items, BATCH, |db, &(file, i), _: &mut Vec<()>| {
         if let Some(&item) = file_items(db, file).get(i) {
             check_item(db, project, item);
+            summarize(db, item);
         }
     });
 }
 
 /// Parses the files of the project, one file per task, and returns every item as its file
 /// and its index there: a handle that every clone of the database can resolve.
+///
+/// The inventory's index, which the first check needs and which depends on no source, is
+/// built meanwhile as a task of its own.
 fn parse(db: &Database, project: Project) -> Vec<(SourceFile, usize)> {
     let files = project.files(db);
-    in_parallel(db, files, |db, &file, _: &mut Vec<()>| {
-        file_items(db, file);
+    let tasks: Vec<Option<SourceFile>> = std::iter::once(None)
+        .chain(files.iter().copied().map(Some))
+        .collect();
+    in_parallel(db, &tasks, 1, |db, task, _: &mut Vec<()>| match task {
+        Some(file) => {
+            file_items(db, *file);
+        }
+        None => {
+            inventory_index(db, project.inventory(db));
+        }
     });
     files
         .iter()
@@ -137,7 +152,8 @@ fn parse(db: &Database, project: Project) -> Vec<(SourceFile, usize)> {
 }
 
 /// Runs `job` on every element of `work` on every thread of the process's worker pool (up to
-/// [`MAX_THREADS`]), and returns what the jobs pushed, in no particular order.
+/// [`MAX_THREADS`]), handing out `batch` elements at a time, and returns what the jobs pushed,
+/// in no particular order.
 ///
 /// The pool lives as long as the process, so every phase runs on the same threads: each keeps
 /// its allocator's pages from one phase to the next instead of faulting in fresh ones, which
@@ -145,17 +161,18 @@ fn parse(db: &Database, project: Project) -> Vec<(SourceFile, usize)> {
 fn in_parallel<T: Sync, R: Send>(
     db: &Database,
     work: &[T],
+    batch: usize,
     job: impl Fn(&Database, &T, &mut Vec<R>) + Sync,
 ) -> Vec<R> {
     let next = AtomicUsize::new(0);
     let drain = |db: &Database| {
         let mut out = Vec::new();
         loop {
-            let start = next.fetch_add(BATCH, Ordering::Relaxed);
+            let start = next.fetch_add(batch, Ordering::Relaxed);
             if start >= work.len() {
                 break;
             }
-            for element in &work[start..(start + BATCH).min(work.len())] {
+            for element in &work[start..(start + batch).min(work.len())] {
                 job(db, element, &mut out);
             }
         }

@@ -126,6 +126,29 @@ pub fn check_item<'db>(
     cx.out
 }
 
+/// Computes the summaries of `item` that other items' checks and the project-wide checks read:
+/// a table's summary, a destination's policies, a policy's kind, a gateway's clusters. Each is
+/// a query computed by whoever reads it first; a caller that checks many items on several
+/// threads computes them alongside the checks, so that the project-wide checks do not compute
+/// them all on one thread at the end.
+pub fn summarize(db: &dyn Db, item: Item<'_>) {
+    match item.tag(db) {
+        ItemTag::Routes => {
+            table_summary(db, item);
+        }
+        ItemTag::Destination => {
+            destination_policies(db, item);
+        }
+        ItemTag::Policy => {
+            policy_kind(db, item);
+        }
+        ItemTag::Gateway => {
+            gateway_clusters(db, item);
+        }
+        ItemTag::Test => {}
+    }
+}
+
 /// The diagnostic for a syntax error.
 pub fn syntax_diagnostic(file: SourceFile, error: &SyntaxError) -> Diagnostic {
     let code = match error.kind {

@@ -202,11 +202,78 @@ struct Lexed<'s> {
 }
 
 /// Lexes `text`, separates the comments and reports lexical errors.
+///
+/// No token spans a line break (strings and comments end at the end of their line), so a
+/// large text is cut into parts after line breaks, lexed on every core of the current rayon
+/// pool, and the parts' tokens concatenated are exactly the whole text's.
 fn lex_file(text: &str) -> Lexed<'_> {
+    lex_in_parts(text, LEX_PART_BYTES)
+}
+
+/// [`lex_file`], in parts of about `size` bytes.
+fn lex_in_parts(text: &str, size: usize) -> Lexed<'_> {
+    let parts = line_parts(text, size);
+    if parts.len() <= 1 {
+        return lex_part(text, 0..text.len());
+    }
+    let lexed: Vec<Lexed<'_>> = parts
+        .par_iter()
+        .map(|part| lex_part(text, part.clone()))
+        .collect();
+    let count = lexed.iter().map(|part| part.tokens.len()).sum();
+    let mut whole = Lexed {
+        tokens: Tokens {
+            text,
+            kinds: Vec::with_capacity(count),
+            ranges: Vec::with_capacity(count),
+        },
+        comments: Vec::new(),
+        errors: Vec::new(),
+    };
+    for part in lexed {
+        let before = index(whole.tokens.len());
+        whole.tokens.kinds.extend(part.tokens.kinds);
+        whole.tokens.ranges.extend(part.tokens.ranges);
+        whole
+            .comments
+            .extend(part.comments.into_iter().map(|comment| Comment {
+                next_token: comment.next_token + before,
+                ..comment
+            }));
+        whole.errors.extend(part.errors);
+    }
+    whole
+}
+
+/// The size above which a text is lexed in parts (about 40,000 tokens).
+const LEX_PART_BYTES: usize = 256 * 1024;
+
+/// `text` cut into consecutive ranges of about `size` bytes, each ending after a line break
+/// (the last at the end of the text).
+fn line_parts(text: &str, size: usize) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = bytes
+            .get(start.saturating_add(size.max(1))..)
+            .and_then(|rest| memchr::memchr(b'\n', rest))
+            .map_or(bytes.len(), |newline| start + size.max(1) + newline + 1);
+        parts.push(start..end);
+        start = end;
+    }
+    parts
+}
+
+/// Lexes the lines `part` of `text` (see [`lex_file`]); ranges are in `text`, and each
+/// comment's next token is counted from the part's first.
+fn lex_part(text: &str, part: std::ops::Range<usize>) -> Lexed<'_> {
+    let source = text.get(part.clone()).unwrap_or("");
+    let base = index(part.start);
     // Route files average more than four bytes a token (6.5 for generated ones), so room for a
     // token every four bytes saves growing (and copying) vectors of millions of tokens; pages
     // never written to are never resident.
-    let estimate = text.len() / 4;
+    let estimate = source.len() / 4;
     let mut lexed = Lexed {
         tokens: Tokens {
             text,
@@ -218,14 +285,16 @@ fn lex_file(text: &str) -> Lexed<'_> {
     };
     // The start of the last token, to tell a comment that ends a line from one on its own.
     let mut last_token_start: Option<usize> = None;
-    for (kind, range) in lexer::lex(text) {
+    for (kind, range) in lexer::lex(source) {
         let (start, end) = (range.start as usize, range.end as usize);
-        let slice = text.get(start..end).unwrap_or("");
+        let slice = source.get(start..end).unwrap_or("");
+        let range = TextRange::new(range.start + base, range.end + base);
         if kind.is_trivia() {
             let doc = kind == Token::DocComment;
             let marker = if doc { 2 } else { 1 };
             let trailing = last_token_start.is_some_and(|last| {
-                text.get(last..start)
+                source
+                    .get(last..start)
                     .is_some_and(|between| !between.contains('\n'))
             });
             lexed.comments.push(Comment {
@@ -1526,6 +1595,32 @@ mod tests {
                 route_files(&path, out);
             } else if path.extension().is_some_and(|e| e == "route") {
                 out.push(path);
+            }
+        }
+    }
+
+    /// Lexing a text in parts gives the tokens, comments and errors of lexing it whole.
+    #[test]
+    fn lexing_in_parts_is_lexing_whole() {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+        let mut files = Vec::new();
+        route_files(&data, &mut files);
+        let mut texts: Vec<String> = files
+            .iter()
+            .map(|path| std::fs::read_to_string(path).unwrap())
+            .collect();
+        texts.push(
+            "gateway g { # c\r\n  listen 80 http ## d\r\n\"open\n 'x' $$ 12.5.5 \"\\q\"\n\n# end"
+                .to_string(),
+        );
+        for text in &texts {
+            let whole = lex_part(text, 0..text.len());
+            for size in [0, 1, 5, 64, 1000] {
+                let parts = lex_in_parts(text, size);
+                assert_eq!(parts.tokens.kinds, whole.tokens.kinds, "{size}");
+                assert_eq!(parts.tokens.ranges, whole.tokens.ranges, "{size}");
+                assert_eq!(parts.comments, whole.comments, "{size}");
+                assert_eq!(parts.errors, whole.errors, "{size}");
             }
         }
     }
