@@ -148,6 +148,15 @@ pub enum ItemTag {
 }
 
 impl ItemTag {
+    /// Every kind, in their order.
+    pub const ALL: [ItemTag; 5] = [
+        ItemTag::Gateway,
+        ItemTag::Destination,
+        ItemTag::Policy,
+        ItemTag::Routes,
+        ItemTag::Test,
+    ];
+
     /// The keyword that introduces the item.
     pub fn keyword(self) -> &'static str {
         match self {
@@ -300,33 +309,48 @@ pub fn file_namespace(db: &dyn Db, project: Project, file: SourceFile) -> String
 
 /// Every named item of the project by kind and name. More than one item under a key is a
 /// duplicate definition; the first in file order is the one references resolve to.
+///
+/// One map per kind, so that a lookup by a borrowed name allocates nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
 pub struct ItemIndex<'db> {
-    pub items: BTreeMap<(ItemTag, String), Vec<Item<'db>>>,
+    by_tag: [BTreeMap<String, Vec<Item<'db>>>; ItemTag::ALL.len()],
 }
 
 impl<'db> ItemIndex<'db> {
+    fn of(&self, tag: ItemTag) -> &BTreeMap<String, Vec<Item<'db>>> {
+        &self.by_tag[tag as usize]
+    }
+
     /// The item a reference of this kind and name resolves to.
     pub fn get(&self, tag: ItemTag, name: &str) -> Option<Item<'db>> {
-        self.items
-            .get(&(tag, name.to_owned()))
+        self.of(tag)
+            .get(name)
             .and_then(|items| items.first().copied())
     }
 
     /// The names defined for a kind, for "did you mean" and completion.
     pub fn names(&self, tag: ItemTag) -> impl Iterator<Item = &str> {
-        self.items
-            .range((tag, String::new())..)
-            .take_while(move |((t, _), _)| *t == tag)
-            .map(|((_, name), _)| name.as_str())
+        self.of(tag).keys().map(String::as_str)
     }
 
     /// Every item of a kind (first definitions only), in name order.
     pub fn all(&self, tag: ItemTag) -> impl Iterator<Item = Item<'db>> + '_ {
-        self.items
-            .range((tag, String::new())..)
-            .take_while(move |((t, _), _)| *t == tag)
-            .filter_map(|(_, items)| items.first().copied())
+        self.of(tag)
+            .values()
+            .filter_map(|items| items.first().copied())
+    }
+
+    /// Every definition of a name (duplicates included), in file order.
+    pub fn definitions_of(&self, tag: ItemTag, name: &str) -> &[Item<'db>] {
+        self.of(tag).get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every name of a kind with all its definitions (duplicates included, in file order), in
+    /// name order.
+    pub fn definitions(&self, tag: ItemTag) -> impl Iterator<Item = (&str, &[Item<'db>])> {
+        self.of(tag)
+            .iter()
+            .map(|(name, items)| (name.as_str(), items.as_slice()))
     }
 }
 
@@ -335,9 +359,8 @@ pub fn item_index(db: &dyn Db, project: Project) -> ItemIndex<'_> {
     let mut index = ItemIndex::default();
     for file in project.files(db) {
         for &item in file_items(db, *file) {
-            index
-                .items
-                .entry((item.tag(db), item.name(db).clone()))
+            index.by_tag[item.tag(db) as usize]
+                .entry(item.name(db).clone())
                 .or_default()
                 .push(item);
         }

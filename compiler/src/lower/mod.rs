@@ -96,11 +96,11 @@ pub fn verdict(db: &dyn Db, project: Project) -> Result<Vec<Diagnostic>, Vec<Dia
 }
 
 /// Works out what reaches the routes of `item`, when it is a route table: what
-/// [`verdict`] and the lowering of every policy read. Lets a caller compute it for many
+/// [`verdict`] and the lowering of every table and policy read. Lets a caller compute it for many
 /// tables at once, on every core, before either runs.
 pub fn prepare<'db>(db: &'db dyn Db, project: Project, item: Item<'db>) {
     if item.tag(db) == ItemTag::Routes {
-        reach::table_reach(db, project, item);
+        reach::table_reached(db, project, item);
     }
 }
 

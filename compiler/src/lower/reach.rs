@@ -367,6 +367,24 @@ pub fn table_reach<'db>(
         .collect()
 }
 
+/// Every value that reaches some route of a table, each once: what [`policy_usage`] gathers
+/// from every table. A query per table, so that it is worked out on every core (see
+/// `super::prepare`) rather than by the one thread that first needs the project's usage.
+#[salsa::tracked(returns(ref))]
+pub fn table_reached<'db>(
+    db: &'db dyn Db,
+    project: Project,
+    item: Item<'db>,
+) -> Vec<SlotValue<'db>> {
+    let mut values = Vec::new();
+    for route in table_reach(db, project, item) {
+        for value in route.reached() {
+            insert(&mut values, value);
+        }
+    }
+    values
+}
+
 /// A merged RetryTimeoutPolicy: the pair it merges and its name.
 #[derive(Clone, Debug, PartialEq, Eq, salsa::SalsaValue)]
 pub struct MergedRetryTimeout<'db> {
@@ -401,9 +419,7 @@ pub fn policy_usage<'db>(db: &'db dyn Db, project: Project) -> PolicyUsage<'db> 
     let index = item_index(db, project);
     let mut reached: HashSet<SlotValue<'db>> = HashSet::new();
     for table in index.all(ItemTag::Routes) {
-        for route in table_reach(db, project, table) {
-            reached.extend(route.reached());
-        }
+        reached.extend(table_reached(db, project, table).iter().copied());
     }
     let mut usage = PolicyUsage::default();
     let mut pairs: BTreeMap<RetryTimeout, RetryTimeoutPair<'db>> = BTreeMap::new();

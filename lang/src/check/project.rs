@@ -43,7 +43,11 @@ type Out<'db> = Vec<(Item<'db>, ItemDiagnostic<'db>)>;
 
 /// E0101 on every definition of a name after the first, pointing at the first.
 fn duplicates<'db>(db: &'db dyn Db, index: &ItemIndex<'db>, out: &mut Out<'db>) {
-    for ((tag, name), items) in &index.items {
+    for (tag, name, items) in ItemTag::ALL.into_iter().flat_map(|tag| {
+        index
+            .definitions(tag)
+            .map(move |(name, items)| (tag, name, items))
+    }) {
         let Some((&first, later)) = items.split_first() else {
             continue;
         };
@@ -214,9 +218,7 @@ fn all_definitions<'a, 'db>(
     tag: ItemTag,
 ) -> impl Iterator<Item = Item<'db>> + 'a {
     index
-        .items
-        .range((tag, String::new())..)
-        .take_while(move |((t, _), _)| *t == tag)
+        .definitions(tag)
         .flat_map(|(_, items)| items.iter().copied())
 }
 

@@ -209,11 +209,8 @@ fn declarations(db: &dyn Db, project: Project, symbol: &Symbol) -> Vec<(SourceFi
         Symbol::Item(tag, name) => (*tag, name),
         Symbol::Route { table, .. } => (ItemTag::Routes, table),
     };
-    let items = index
-        .items
-        .get(&(tag, name.clone()))
-        .map_or(&[][..], Vec::as_slice);
-    items
+    index
+        .definitions_of(tag, name)
         .iter()
         .flat_map(|&item| match symbol {
             Symbol::Item(..) => {

@@ -19,16 +19,6 @@ use super::{SyntaxError, SyntaxErrorKind};
 /// The deepest nesting of braces and parentheses that is parsed. The grammar itself needs 3.
 pub(super) const MAX_DEPTH: usize = 32;
 
-/// The words that start an item.
-pub(super) const ITEM_KEYWORDS: [&str; 6] = [
-    "gateway",
-    "destination",
-    "policy",
-    "routes",
-    "test",
-    "namespace",
-];
-
 /// A run of tokens `[start, end)` (indices into the file's tokens).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Chunk {
@@ -177,8 +167,14 @@ fn junk_error(tokens: &Tokens<'_>, at: usize) -> SyntaxError {
     }
 }
 
+/// Whether token `at` is one of the words that start an item. (A `match`, not a search of a
+/// list: this runs for every token of a file.)
 fn is_item_keyword(tokens: &Tokens<'_>, at: usize) -> bool {
-    tokens.kind(at) == Some(Token::Ident) && ITEM_KEYWORDS.contains(&tokens.text(at))
+    tokens.kind(at) == Some(Token::Ident)
+        && matches!(
+            tokens.text(at),
+            "gateway" | "destination" | "policy" | "routes" | "test" | "namespace"
+        )
 }
 
 /// Whether token `at` starts a new item: an item keyword at depth 0, or one at column 0 that is
