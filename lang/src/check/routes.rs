@@ -666,6 +666,67 @@ fn check_regex(cx: &mut Ctx<'_>, regex: &ast::Str) {
 /// parser finds the errors; of its extensions, the flags RE2 lacks (`x`, `u`, `R`) are
 /// rejected on top, since Envoy would refuse the route.
 fn regex_problem(pattern: &str) -> Option<(String, String)> {
+    if plainly_valid_regex(pattern) {
+        return None;
+    }
+    parsed_regex_problem(pattern)
+}
+
+/// Whether a pattern is in a subset that is valid RE2 whatever it holds, so that it need not
+/// be parsed: literal characters that are special nowhere, `.`, `^`, `$`, and classes of
+/// letters, digits, `_`, `.`, `/` and ascending ranges, each atom repeated by at most one `*`,
+/// `+` or `?`. Most route patterns are (`/api/v[0-9]+/.*`); a property test checks that the
+/// parser finds nothing wrong with any of them.
+fn plainly_valid_regex(pattern: &str) -> bool {
+    let bytes = pattern.as_bytes();
+    let mut at = 0;
+    // Whether what precedes may take a repetition operator.
+    let mut repeatable = false;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'*' | b'+' | b'?' if repeatable => repeatable = false,
+            b'^' | b'$' => repeatable = false,
+            b'[' => {
+                let Some(length) = bytes.get(at + 1..).and_then(plain_class) else {
+                    return false;
+                };
+                at += length;
+                repeatable = true;
+            }
+            b'.' => repeatable = true,
+            _ if byte.is_ascii_alphanumeric() || b"/-_:%=&,;@!~'\"<># ".contains(&byte) => {
+                repeatable = true;
+            }
+            _ => return false,
+        }
+        at += 1;
+    }
+    true
+}
+
+/// The length of a class's body up to and including its `]` (what follows the `[`), when it
+/// holds only letters, digits, `_`, `.`, `/` and ascending ranges of letters or digits.
+fn plain_class(body: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        let &byte = body.get(at)?;
+        match byte {
+            b']' if at > 0 => return Some(at + 1),
+            _ if byte.is_ascii_alphanumeric() => match (body.get(at + 1), body.get(at + 2)) {
+                (Some(b'-'), Some(&end)) if end.is_ascii_alphanumeric() && end >= byte => {
+                    at += 3;
+                }
+                (Some(b'-'), _) => return None,
+                _ => at += 1,
+            },
+            b'_' | b'.' | b'/' => at += 1,
+            _ => return None,
+        }
+    }
+}
+
+/// [`regex_problem`] by parsing the pattern.
+fn parsed_regex_problem(pattern: &str) -> Option<(String, String)> {
     use regex_syntax::ast::ErrorKind;
 
     let ast = match regex_syntax::ast::parse::Parser::new().parse(pattern) {
@@ -786,6 +847,21 @@ fn check_path(cx: &mut Ctx<'_>, path: &ast::Str, matcher: bool) {
 }
 
 fn path_problem(path: &str, matcher: bool) -> Option<Problem> {
+    // Most paths are a `/` and visible ASCII without `#`, `?` (in a matcher) or `://`: one
+    // scan says so, and the checks below would find nothing (a property test checks it).
+    let plain = path.starts_with('/')
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'#' && !(matcher && b == b'?'))
+        && !path.contains("://");
+    if plain {
+        return None;
+    }
+    scanned_path_problem(path, matcher)
+}
+
+/// [`path_problem`], each problem looked for in turn.
+fn scanned_path_problem(path: &str, matcher: bool) -> Option<Problem> {
     if path.is_empty() {
         return Some(Problem::new("it is empty", "a path starts with `/`").repaired("/"));
     }
@@ -975,7 +1051,10 @@ fn check_weights(cx: &mut Ctx<'_>, route: &ast::Route, targets: &[ast::Target], 
 
 #[cfg(test)]
 mod tests {
-    use super::{TableSummary, path_problem, regex_problem, table_summary};
+    use super::{
+        TableSummary, parsed_regex_problem, path_problem, plainly_valid_regex, regex_problem,
+        scanned_path_problem, table_summary,
+    };
     use crate::db::{Database, SourceFile, file_items};
 
     #[test]
@@ -1048,7 +1127,49 @@ mod tests {
         );
     }
 
+    #[test]
+    fn route_patterns_need_no_parse() {
+        for pattern in ["/auth-4/v[0-9]+/.*", ".*Mobile.*", "^/api/[a-zA-Z_]+$", ""] {
+            assert!(plainly_valid_regex(pattern), "{pattern}");
+        }
+        for pattern in [
+            "/api/(v1", "a{2}", "[z-a]", "[a-]", "*a", "a**", "\\d", "[]",
+        ] {
+            assert!(!plainly_valid_regex(pattern), "{pattern}");
+        }
+    }
+
     proptest::proptest! {
+        /// The patterns `plainly_valid_regex` lets through unparsed are ones the parser
+        /// accepts.
+        #[test]
+        fn plain_patterns_parse(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "Z", "0", "9", "é", ".", "/", "-", "_", ":", "#", " ", "~", "&", "*", "+", "?",
+                "^", "$", "[", "]", "[0-9]", "[a-z_]", "[z-a]", "(", ")", "{2}", "|", "\\", "\\d",
+            ]), 0..10),
+        ) {
+            let pattern = pieces.concat();
+            if plainly_valid_regex(&pattern) {
+                let problem = parsed_regex_problem(&pattern).map(|(what, _)| what);
+                proptest::prop_assert!(problem.is_none(), "{pattern}: {problem:?}");
+            }
+        }
+
+        /// The one-scan answer for plain paths is the answer of every check.
+        #[test]
+        fn plain_paths_have_no_problem(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "/", "a", "-", ".", "%20", ":", "://", "#", "?", " ", "\t", "é", "\u{2003}", "~",
+            ]), 0..8),
+            matcher: bool,
+        ) {
+            let path = pieces.concat();
+            let fast = path_problem(&path, matcher).map(|p| p.what);
+            let slow = scanned_path_problem(&path, matcher).map(|p| p.what);
+            proptest::prop_assert_eq!(fast, slow, "{:?}", path);
+        }
+
         /// `regex_problem` translates only patterns with a Unicode class (`\p`, `\P`), which
         /// is where translation can fail: translating every pattern finds nothing more.
         #[test]
