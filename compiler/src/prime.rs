@@ -43,7 +43,8 @@ pub fn check(db: &Database, project: Project) {
 }
 
 /// Checks the project as [`check`] does and, when no file has an error, works out what
-/// reaches the routes of every table (see [`lower::prepare`]), which [`lower::verdict`] reads.
+/// reaches the routes of every table (see [`lower::summarize`] and [`lower::prepare`]), which
+/// [`lower::verdict`] reads.
 pub fn build(db: &Database, project: Project) {
     let items = parse(db, project);
     check_items(db, &items, project);
@@ -54,6 +55,11 @@ pub fn build(db: &Database, project: Project) {
     if has_errors {
         return;
     }
+    in_parallel(db, &items, BATCH, |db, &(file, i), _: &mut Vec<()>| {
+        if let Some(&item) = file_items(db, file).get(i) {
+            lower::summarize(db, item);
+        }
+    });
     in_parallel(db, &items, BATCH, |db, &(file, i), _: &mut Vec<()>| {
         if let Some(&item) = file_items(db, file).get(i) {
             lower::prepare(db, project, item);
