@@ -41,11 +41,18 @@ pub(super) fn parse(text: &str, cache: Option<&mut ItemCache>) -> Parse {
 
 /// [`parse`], making the parser's tokens about `batch_tokens` at a time.
 fn parse_in_batches(text: &str, cache: Option<&mut ItemCache>, batch_tokens: usize) -> Parse {
+    // An editor's parse (with a cache) lexes on its own thread: the allocator gives memory that
+    // a pool thread allocated and another freed back to that thread only when it allocates
+    // again, so an idle pool kept every keystroke's tokens (route-lsp on one 100k-route file:
+    // 1.3 GB after 200 edits, 555 MB lexing on one thread).
     let Lexed {
         tokens,
         comments,
         mut errors,
-    } = lex_file(text);
+    } = match cache {
+        None => lex_file(text),
+        Some(_) => lex_part(text, 0..text.len()),
+    };
     let chunks = chunk::chunk(&tokens, &mut errors);
     let file = FileTokens {
         tokens: &tokens,
