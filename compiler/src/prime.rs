@@ -113,9 +113,8 @@ pub fn lower(db: &Database, project: Project) {
     });
 }
 
-/// A policy's lowering reads what reaches every route of the project (`policy_usage`), one
-/// query that a single thread computes while any other that needs it waits: lowering the
-/// tables first keeps the other threads busy meanwhile.
+/// Route tables first: they are the largest items by far, and handing them out first leaves
+/// the small ones to even out the threads' ends.
 fn tables_first(db: &Database, mut items: Vec<(SourceFile, usize)>) -> Vec<(SourceFile, usize)> {
     items.sort_by_key(|&(file, i)| {
         let tag = file_items(db, file).get(i).map(|item| item.tag(db));
