@@ -232,6 +232,16 @@ impl Writer<'_> {
     }
 }
 
+/// `Serializer` methods for shapes this writer does not write: they give up, and the value is
+/// left to serde-saphyr.
+macro_rules! give_up {
+    ($($method:ident($($arg:ty),*) -> $ok:ty;)*) => {
+        $(fn $method(self, $(_: $arg),*) -> Result<$ok, GaveUp> {
+            Err(GaveUp)
+        })*
+    };
+}
+
 impl<'a, 'w> Serializer for &'a mut Writer<'w> {
     type Ok = ();
     type Error = GaveUp;
@@ -390,26 +400,11 @@ impl<'a, 'w> Serializer for &'a mut Writer<'w> {
         }
     }
 
-    fn serialize_tuple(self, _: usize) -> Result<Impossible<(), GaveUp>, GaveUp> {
-        Err(GaveUp)
-    }
-
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Impossible<(), GaveUp>, GaveUp> {
-        Err(GaveUp)
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Impossible<(), GaveUp>, GaveUp> {
-        Err(GaveUp)
+    give_up! {
+        serialize_tuple(usize) -> Impossible<(), GaveUp>;
+        serialize_tuple_struct(&'static str, usize) -> Impossible<(), GaveUp>;
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Impossible<(), GaveUp>;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Impossible<(), GaveUp>;
     }
 
     /// A block mapping: at column 0 for the document, on the next line one level deeper after
@@ -429,16 +424,6 @@ impl<'a, 'w> Serializer for &'a mut Writer<'w> {
 
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<MapWriter<'a, 'w>, GaveUp> {
         self.serialize_map(None)
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Impossible<(), GaveUp>, GaveUp> {
-        Err(GaveUp)
     }
 }
 
@@ -557,14 +542,6 @@ impl SerializeStruct for MapWriter<'_, '_> {
 
 /// Writes a mapping key that is a string; any other key gives up.
 struct KeyWriter<'m, 'a, 'w>(&'m mut MapWriter<'a, 'w>);
-
-macro_rules! give_up {
-    ($($method:ident($($arg:ty),*) -> $ok:ty;)*) => {
-        $(fn $method(self, $(_: $arg),*) -> Result<$ok, GaveUp> {
-            Err(GaveUp)
-        })*
-    };
-}
 
 impl Serializer for KeyWriter<'_, '_, '_> {
     type Ok = ();

@@ -216,7 +216,8 @@ impl<'s> Tokens<'s> {
             let (start, end) = (range.start as usize, range.end as usize);
             if let Some(newline) = bytes
                 .get(previous_end..start)
-                .and_then(|gap| memchr::memrchr(b'\n', gap))
+                // A gap is a few bytes: a plain scan beats memchr's setup there.
+                .and_then(|gap| gap.iter().rposition(|&byte| byte == b'\n'))
             {
                 line_start = previous_end + newline + 1;
             }

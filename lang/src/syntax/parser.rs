@@ -41,57 +41,54 @@ pub(super) fn parse(text: &str, cache: Option<&mut ItemCache>) -> Parse {
 
 /// [`parse`], making the parser's tokens about `batch_tokens` at a time.
 fn parse_in_batches(text: &str, cache: Option<&mut ItemCache>, batch_tokens: usize) -> Parse {
-    // An editor's parse (with a cache) lexes on its own thread: the allocator gives memory that
-    // a pool thread allocated and another freed back to that thread only when it allocates
-    // again, so an idle pool kept every keystroke's tokens (route-lsp on one 100k-route file:
-    // 1.3 GB after 200 edits, 555 MB lexing on one thread).
+    // Only a parse without a cache (`routec`'s) works on the current rayon pool: items are
+    // independent, so a large file's parts lexed and batches parsed there, concatenated, are
+    // exactly what one pass gives. An editor's parse keeps its cache in order and stays on its
+    // own thread: the allocator gives memory that a pool thread allocated and another freed
+    // back to that thread only when it allocates again, so an idle pool kept every keystroke's
+    // tokens (route-lsp on one 100k-route file: 1.3 GB after 200 edits, 555 MB on one thread).
+    let on_pool = cache.is_none();
     let Lexed {
         tokens,
         comments,
         mut errors,
-    } = match cache {
-        None => lex_file(text),
-        Some(_) => lex_part(text, 0..text.len()),
+    } = if on_pool {
+        lex_file(text)
+    } else {
+        lex_part(text, 0..text.len())
     };
     let chunks = chunk::chunk(&tokens, &mut errors);
     let file = FileTokens {
         tokens: &tokens,
         comments: &comments,
-        len: lexer::offset(text.len()),
     };
     let batches: Vec<&[chunk::Chunk]> = batches(&chunks, batch_tokens).collect();
     let mut items = Vec::with_capacity(chunks.len());
-    match cache {
-        // Items are independent, so without a cache to keep up to date the batches of a large
-        // file are parsed on every core of the current rayon pool (`routec`'s workers); the
-        // parts, concatenated, are exactly what one pass gives.
-        None if batches.len() > 1 => {
-            let parts: Vec<(Vec<ParsedItem>, Vec<SyntaxError>)> = batches
-                .par_iter()
-                .map(|batch| {
-                    let (mut items, mut errors) = (Vec::new(), Vec::new());
-                    parse_batch(
-                        &file,
-                        batch,
-                        &mut Reuse::new(None, text),
-                        &mut items,
-                        &mut errors,
-                    );
-                    (items, errors)
-                })
-                .collect();
-            for (part_items, part_errors) in parts {
-                items.extend(part_items);
-                errors.extend(part_errors);
-            }
+    if on_pool && batches.len() > 1 {
+        let parts: Vec<(Vec<ParsedItem>, Vec<SyntaxError>)> = batches
+            .par_iter()
+            .map(|batch| {
+                let (mut items, mut errors) = (Vec::new(), Vec::new());
+                parse_batch(
+                    &file,
+                    batch,
+                    &mut Reuse::new(None, text),
+                    &mut items,
+                    &mut errors,
+                );
+                (items, errors)
+            })
+            .collect();
+        for (part_items, part_errors) in parts {
+            items.extend(part_items);
+            errors.extend(part_errors);
         }
-        cache => {
-            let mut reuse = Reuse::new(cache, text);
-            for batch in batches {
-                parse_batch(&file, batch, &mut reuse, &mut items, &mut errors);
-            }
-            reuse.finish();
+    } else {
+        let mut reuse = Reuse::new(cache, text);
+        for batch in batches {
+            parse_batch(&file, batch, &mut reuse, &mut items, &mut errors);
         }
+        reuse.finish();
     }
     errors.sort_by_key(|e| (e.range.start, e.range.end));
     errors.dedup();
@@ -499,7 +496,6 @@ impl<'a> Report<'a> for EmptyErr {
 struct FileTokens<'t, 's> {
     tokens: &'t Tokens<'s>,
     comments: &'t [Comment],
-    len: u32,
 }
 
 impl FileTokens<'_, '_> {
@@ -570,7 +566,7 @@ impl FileTokens<'_, '_> {
         let end = (first + item.len())
             .checked_sub(1)
             .and_then(|last| self.tokens.ranges.get(last))
-            .map_or(self.len, |r| r.end);
+            .map_or(lexer::offset(self.tokens.text.len()), |r| r.end);
         TextRange::new(end, end)
     }
 }
