@@ -17,6 +17,7 @@
 
 mod yaml;
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt;
 use std::io::{self, Write};
@@ -64,21 +65,29 @@ impl Document {
 }
 
 /// Writes one resource.
+///
+/// The text is written into a buffer the thread keeps and copied out at its exact size: a
+/// fresh buffer grown to a route table's size copied the text about twice over, and kept up
+/// to as much again allocated beside it.
 pub fn document(resource: &Resource, format: Format) -> Result<Document, EmitError> {
+    thread_local! {
+        static TEXT: RefCell<String> = const { RefCell::new(String::new()) };
+        static BYTES: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
     let contents = match format {
-        Format::Yaml => {
-            let mut document = String::new();
-            yaml::append(&mut document, resource)
+        Format::Yaml => TEXT.with_borrow_mut(|text| {
+            text.clear();
+            yaml::append(text, resource).map_err(|error| EmitError::new(resource, error))?;
+            Ok(text.as_bytes().to_vec())
+        }),
+        Format::Json => BYTES.with_borrow_mut(|bytes| {
+            bytes.clear();
+            serde_json::to_writer_pretty(&mut *bytes, resource)
                 .map_err(|error| EmitError::new(resource, error))?;
-            document.into_bytes()
-        }
-        Format::Json => {
-            let mut document = serde_json::to_vec_pretty(resource)
-                .map_err(|error| EmitError::new(resource, error))?;
-            document.push(b'\n');
-            document
-        }
-    };
+            bytes.push(b'\n');
+            Ok(bytes.to_vec())
+        }),
+    }?;
     let meta = resource.metadata();
     Ok(Document {
         namespace: meta.namespace.clone(),

@@ -21,6 +21,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use bitcode::{Decode, Encode};
+use rustc_hash::FxHashMap;
 use serde::de::{self, IgnoredAny, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -661,6 +662,7 @@ pub struct WorkloadRef {
 /// A resolved [`ServiceRef`].
 #[derive(Debug, Clone, Copy)]
 pub struct ServiceEntry<'a> {
+    pub at: ServiceRef,
     pub cluster: &'a Cluster,
     pub namespace: &'a Namespace,
     pub service: &'a Service,
@@ -758,8 +760,11 @@ pub struct InventoryIndex {
     /// Namespace name → position of every cluster that has it, in inventory order.
     namespaces: BTreeMap<String, Vec<usize>>,
     /// Namespace → service name → that service in every cluster that has it, in inventory
-    /// order.
-    services: BTreeMap<String, BTreeMap<String, Vec<ServiceRef>>>,
+    /// order. Hashed by namespace: every service target looks its service up here.
+    services: FxHashMap<String, BTreeMap<String, Vec<ServiceRef>>>,
+    /// Service → the positions, in its namespace, of the workloads its pod selector picks:
+    /// worked out once here rather than for every subset that names the service.
+    backing: FxHashMap<ServiceRef, Box<[usize]>>,
     service_labels: LabelIndex<ServiceRef>,
     workload_labels: LabelIndex<WorkloadRef>,
 }
@@ -783,7 +788,9 @@ impl InventoryIndex {
         let inventory = inventory.into();
         let mut clusters = BTreeMap::new();
         let mut namespaces: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        let mut services: BTreeMap<String, BTreeMap<String, Vec<ServiceRef>>> = BTreeMap::new();
+        let mut services: FxHashMap<String, BTreeMap<String, Vec<ServiceRef>>> =
+            FxHashMap::default();
+        let mut backing = FxHashMap::default();
         let mut service_labels = LabelIndex::default();
         let mut workload_labels = LabelIndex::default();
 
@@ -813,6 +820,13 @@ impl InventoryIndex {
                     }
                     in_clusters.push(at);
                     service_labels.add(&service.labels, at);
+                    let picked = namespace.workloads.iter().enumerate().filter(|(_, w)| {
+                        service
+                            .selector
+                            .iter()
+                            .all(|(k, v)| w.labels.get(k) == Some(v))
+                    });
+                    backing.insert(at, picked.map(|(w, _)| w).collect());
                 }
                 for (w, workload) in namespace.workloads.iter().enumerate() {
                     let at = WorkloadRef {
@@ -850,6 +864,7 @@ impl InventoryIndex {
             clusters,
             namespaces,
             services,
+            backing,
             service_labels,
             workload_labels,
         }
@@ -931,6 +946,19 @@ impl InventoryIndex {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// The workloads of a service's own namespace and cluster that its pod selector picks (all
+    /// of them for an empty selector), in inventory order.
+    pub fn backing_workloads<'a>(
+        &'a self,
+        service: &ServiceEntry<'a>,
+    ) -> impl Iterator<Item = &'a Workload> {
+        self.backing
+            .get(&service.at)
+            .into_iter()
+            .flatten()
+            .filter_map(|&w| service.namespace.workloads.get(w))
+    }
+
     /// The clusters where the service `name.namespace` exists, in inventory order.
     pub fn clusters_with_service(
         &self,
@@ -987,6 +1015,7 @@ impl InventoryIndex {
         let namespace = cluster.namespaces.get(at.namespace)?;
         let service = namespace.services.get(at.service)?;
         Some(ServiceEntry {
+            at,
             cluster,
             namespace,
             service,

@@ -25,7 +25,7 @@ use route_lang::syntax::ast::{
 };
 
 use super::destination::port_selector;
-use super::reach::{RouteReach, SlotValue, policy_usage, table_reach};
+use super::reach::{PolicyUsage, RouteReach, SlotValue, policy_usage, table_reach};
 use super::{Cx, selector_labels, to_u32};
 use crate::resources::{
     DelegateAction, DestinationKind, DestinationReference, DirectResponseAction, ForwardToAction,
@@ -36,6 +36,7 @@ use crate::resources::{
 
 pub(super) fn lower(cx: &Cx<'_>, table: &ast::RouteTable) -> Resource {
     let reach = table_reach(cx.db, cx.project, cx.item);
+    let usage = policy_usage(cx.db, cx.project);
     let mut spec = RouteTableSpec::default();
     let mut mesh = false;
     let mut workloads: Vec<WorkloadSelector> = Vec::new();
@@ -77,7 +78,7 @@ pub(super) fn lower(cx: &Cx<'_>, table: &ast::RouteTable) -> Resource {
             TableStmt::Route(route) => {
                 let policies = reach.get(routes);
                 routes += 1;
-                spec.http.extend(lower_route(cx, route, policies));
+                spec.http.extend(lower_route(cx, route, policies, usage));
             }
             TableStmt::Apply(_) | TableStmt::Error(_) => {}
         }
@@ -99,6 +100,7 @@ fn lower_route<'db>(
     cx: &Cx<'db>,
     route: &ast::Route,
     reach: Option<&RouteReach<'db>>,
+    usage: &PolicyUsage<'db>,
 ) -> Option<HttpRoute> {
     let mut matchers = Vec::new();
     let mut path_rewrite = None;
@@ -163,15 +165,20 @@ fn lower_route<'db>(
     }
     Some(HttpRoute {
         name: route.name.text.clone(),
-        labels: reach.map(|r| route_labels(cx, r)).unwrap_or_default(),
+        labels: reach
+            .map(|r| route_labels(cx, r, usage))
+            .unwrap_or_default(),
         matchers,
         action,
     })
 }
 
 /// The policy labels of a route: each slot's key, valued with its policy resource's name.
-fn route_labels<'db>(cx: &Cx<'db>, reach: &RouteReach<'db>) -> BTreeMap<String, String> {
-    let usage = policy_usage(cx.db, cx.project);
+fn route_labels<'db>(
+    cx: &Cx<'db>,
+    reach: &RouteReach<'db>,
+    usage: &PolicyUsage<'db>,
+) -> BTreeMap<String, String> {
     reach
         .labels()
         .filter_map(|(slot, value)| {

@@ -389,17 +389,7 @@ fn check_subset<'db>(
     let inventory = cx.inventory;
     let mut workloads = Vec::new();
     for entry in entries {
-        // Only workloads of the service's own namespace on that cluster can back it; the
-        // entry holds that namespace, so there is nothing to look up mesh-wide.
-        let selector = &entry.service.selector;
-        workloads.extend(
-            entry
-                .namespace
-                .workloads
-                .iter()
-                .filter(|w| selector.iter().all(|(k, v)| w.labels.get(k) == Some(v)))
-                .map(|w| &w.labels),
-        );
+        workloads.extend(inventory.backing_workloads(entry).map(|w| &w.labels));
     }
     check_workload_selector(cx, subset, &workloads, || {
         let shown = ServiceName { name, namespace };

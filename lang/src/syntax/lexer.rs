@@ -194,6 +194,7 @@ impl<'s> Tokens<'s> {
     /// (cleared first).
     pub fn toks(&self, run: std::ops::Range<usize>, out: &mut Vec<Tok<'s>>) {
         out.clear();
+        out.reserve(run.len());
         let bytes = self.text.as_bytes();
         let Some(first) = self.ranges.get(run.start) else {
             return;
