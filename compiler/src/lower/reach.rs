@@ -21,13 +21,14 @@
 //! Everything here reads summaries: [`table_applies`] of each table (its own syntax only) and
 //! the kinds of the policies it names.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use route_lang::check::{PolicyKind, destination_policies, policy_kind};
 use route_lang::codes::Code;
 use route_lang::db::{Db, Item, ItemIndex, ItemTag, Project, item_index};
 use route_lang::diagnostic::Diagnostic;
 use route_lang::syntax::ast::{self, RouteStmt, TableStmt};
+use rustc_hash::FxHashSet;
 
 use super::lowering_error;
 use super::names::{PolicySlot, RetryTimeout, retry_timeout_names};
@@ -417,7 +418,7 @@ impl<'db> PolicyUsage<'db> {
 #[salsa::tracked(returns(ref))]
 pub fn policy_usage<'db>(db: &'db dyn Db, project: Project) -> PolicyUsage<'db> {
     let index = item_index(db, project);
-    let mut reached: HashSet<SlotValue<'db>> = HashSet::new();
+    let mut reached: FxHashSet<SlotValue<'db>> = FxHashSet::default();
     for table in index.all(ItemTag::Routes) {
         reached.extend(table_reached(db, project, table).iter().copied());
     }

@@ -12,7 +12,7 @@
 //! [`gateway_clusters`] for gateways, `destination_backends` for destinations (in the target
 //! checks) — so that editing one item re-checks only the items whose view of it changed.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::check::gateway::gateway_clusters;
 use crate::check::header::{HeaderUse, check_header_name};
@@ -57,6 +57,9 @@ pub fn table_summary<'db>(db: &'db dyn Db, item: Item<'db>) -> TableSummary {
     let ast::ItemKind::Routes(table) = &item.syntax(db).kind else {
         return summary;
     };
+    // A table has hundreds of routes at most, but a scan of the list for each would still make
+    // it quadratic.
+    let mut route_names = FxHashSet::default();
     for stmt in &table.body {
         match stmt {
             TableStmt::Hosts { hosts, .. } => {
@@ -77,7 +80,9 @@ pub fn table_summary<'db>(db: &'db dyn Db, item: Item<'db>) -> TableSummary {
             }
             TableStmt::Weight { .. } => summary.has_weight = true,
             TableStmt::Route(route) => {
-                push_unique(&mut summary.routes, &route.name.text);
+                if route_names.insert(route.name.text.as_str()) {
+                    summary.routes.push(route.name.text.clone());
+                }
                 for stmt in &route.body {
                     match stmt {
                         RouteStmt::Delegate { tables, .. } => {
@@ -167,7 +172,7 @@ pub(crate) fn check(cx: &mut Ctx<'_>, table: &ast::RouteTable) {
         check_apply(cx, &applies, PolicyLevel::Route);
     }
 
-    let mut seen: HashMap<&str, Span> = HashMap::new();
+    let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
     for route in routes {
         if let Some(&first) = seen.get(route.name.text.as_str()) {
             let diagnostic = ItemDiagnostic::new(
