@@ -1,5 +1,6 @@
-//! Work on every core: priming the database before a command reads it in order, and writing
-//! a build's documents.
+//! Work on every core: reading a project (its inventory is decoded while its sources are
+//! read), priming the database before a command reads it in order, and writing a build's
+//! documents.
 //!
 //! The queries are pure and memoized, and a clone of the database is a handle on the same
 //! storage: what a thread computes on its clone, the sequential code that follows finds done.
@@ -44,7 +45,7 @@ pub fn check(db: &Database, project: Project) {
 
 /// Checks the project as [`check`] does and, when no file has an error, works out what
 /// reaches the routes of every table (see [`lower::summarize`] and [`lower::prepare`]), which
-/// [`lower::verdict`] reads.
+/// [`lower::verdict`] reads, and where the policies are used ([`lower::prepare_project`]).
 pub fn build(db: &Database, project: Project) {
     let items = parse(db, project);
     check_items(db, &items, project);
@@ -65,6 +66,7 @@ pub fn build(db: &Database, project: Project) {
             lower::prepare(db, project, item);
         }
     });
+    lower::prepare_project(db, project);
 }
 
 /// Lowers every item of a project that [`lower::verdict`] accepts and writes its resources in
@@ -194,6 +196,18 @@ fn in_parallel<T: Sync, R: Send>(
         handle.map(|db| drain(&db)).unwrap_or_default()
     });
     results.into_iter().flatten().collect()
+}
+
+/// Runs `a` and `b` on the worker pool, at once when a thread is free, and returns both
+/// results.
+pub fn join<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB + Send,
+    RA: Send,
+    RB: Send,
+{
+    pool().join(a, b)
 }
 
 /// The worker pool: one thread per core, at most [`MAX_THREADS`].

@@ -363,23 +363,14 @@ pub fn read(options: &LoadOptions) -> Result<ReadProject, LoadError> {
     // Only a project (a folder with route.toml) gets a cache folder written into it.
     let cache =
         (config_file.is_some() && !options.no_cache).then(|| InventoryCache::in_project(&root));
-    let inventory = read_inventories(&inventory_files, cache.as_ref())?;
-
-    let mut sources = Vec::with_capacity(paths.len());
-    let mut focus = None;
-    for (index, source) in paths.into_iter().enumerate() {
-        match read_source(&source.path) {
-            Ok(text) => {
-                if focus_index == Some(index) {
-                    focus = Some(sources.len());
-                }
-                sources.push((source, text));
-            }
-            // The one file asked for is the whole point: nothing else is worth checking.
-            Err(error) if focus_index == Some(index) => return Err(error),
-            Err(error) => unreadable.push(error),
-        }
-    }
+    // Neither needs the other, and decoding the inventory takes as long as reading the sources.
+    let (inventory, sources) = crate::prime::join(
+        || read_inventories(&inventory_files, cache.as_ref()),
+        || read_sources(paths, focus_index),
+    );
+    let inventory = inventory?;
+    let (sources, focus, errors) = sources?;
+    unreadable.extend(errors);
     if sources.is_empty() && unreadable.is_empty() {
         notes.push(format!(
             "no .{SOURCE_EXTENSION} files in {}",
@@ -397,6 +388,31 @@ pub fn read(options: &LoadOptions) -> Result<ReadProject, LoadError> {
         unreadable,
         notes,
     })
+}
+
+/// The project's sources that can be read, in order; where the focused one went; the errors of
+/// the others. An error for the focused file is the result.
+fn read_sources(
+    paths: Vec<SourcePath>,
+    focus_index: Option<usize>,
+) -> Result<(Vec<(SourcePath, String)>, Option<usize>, Vec<LoadError>), LoadError> {
+    let mut sources = Vec::with_capacity(paths.len());
+    let mut focus = None;
+    let mut unreadable = Vec::new();
+    for (index, source) in paths.into_iter().enumerate() {
+        match read_source(&source.path) {
+            Ok(text) => {
+                if focus_index == Some(index) {
+                    focus = Some(sources.len());
+                }
+                sources.push((source, text));
+            }
+            // The one file asked for is the whole point: nothing else is worth checking.
+            Err(error) if focus_index == Some(index) => return Err(error),
+            Err(error) => unreadable.push(error),
+        }
+    }
+    Ok((sources, focus, unreadable))
 }
 
 /// The nearest `route.toml` in `start` or a folder above it.

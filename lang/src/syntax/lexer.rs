@@ -194,11 +194,17 @@ impl<'s> Tokens<'s> {
     /// (cleared first).
     pub fn toks(&self, run: std::ops::Range<usize>, out: &mut Vec<Tok<'s>>) {
         out.clear();
-        out.reserve(run.len());
-        let bytes = self.text.as_bytes();
-        let Some(first) = self.ranges.get(run.start) else {
+        let run = run.start.min(self.len())..run.end.min(self.len());
+        let (Some(kinds), Some(ranges)) =
+            (self.kinds.get(run.clone()), self.ranges.get(run.clone()))
+        else {
             return;
         };
+        let Some(first) = ranges.first() else {
+            return;
+        };
+        out.reserve(kinds.len());
+        let bytes = self.text.as_bytes();
         let first = first.start as usize;
         let mut line_start = bytes
             .get(..first)
@@ -210,10 +216,7 @@ impl<'s> Tokens<'s> {
             .and_then(|i| self.ranges.get(i))
             .map(|r| r.start as usize);
         let mut previous_end = first;
-        for at in run {
-            let (Some(&kind), Some(&range)) = (self.kinds.get(at), self.ranges.get(at)) else {
-                break;
-            };
+        for (&kind, range) in kinds.iter().zip(ranges) {
             let (start, end) = (range.start as usize, range.end as usize);
             if let Some(newline) = bytes
                 .get(previous_end..start)
