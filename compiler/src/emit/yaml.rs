@@ -985,6 +985,51 @@ mod tests {
         });
     }
 
+    /// The writer takes struct field names for plain keys without testing them (a debug
+    /// assertion aside): the resource model's fields are the envelope's and the properties of
+    /// the schemas its output must validate against, so every one of those must be plain.
+    #[test]
+    fn every_field_name_of_the_schemas_is_a_plain_key() {
+        fn properties(schema: &serde_json::Value, names: &mut Vec<String>) {
+            match schema {
+                serde_json::Value::Object(object) => {
+                    if let Some(serde_json::Value::Object(fields)) = object.get("properties") {
+                        names.extend(fields.keys().cloned());
+                    }
+                    object.values().for_each(|value| properties(value, names));
+                }
+                serde_json::Value::Array(values) => {
+                    values.iter().for_each(|value| properties(value, names));
+                }
+                _ => {}
+            }
+        }
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas");
+        let mut names: Vec<String> = ["apiVersion", "kind", "metadata", "spec"]
+            .map(String::from)
+            .into();
+        let mut schemas = 0;
+        for entry in std::fs::read_dir(&folder).expect("the schemas are there") {
+            let path = entry.expect("a folder entry").path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let text = std::fs::read_to_string(&path).expect("a readable schema");
+                let schema = serde_json::from_str(&text).expect("a JSON schema");
+                properties(&schema, &mut names);
+                schemas += 1;
+            }
+        }
+        assert!(
+            schemas >= 10 && names.len() > 100,
+            "{schemas} schemas, {names:?}"
+        );
+        let quoted: Vec<&String> = names.iter().filter(|name| !is_plain(name, true)).collect();
+        assert!(
+            quoted.is_empty(),
+            "field names that need quoting: {quoted:?}"
+        );
+        assert!(!is_plain("on", true) && !is_plain("a b", true));
+    }
+
     /// Strings that serde-saphyr quotes, escapes, folds or writes as block scalars, or that
     /// come close to it.
     const TRICKY: &[&str] = &[
