@@ -694,14 +694,21 @@ impl<R> Default for LabelIndex<R> {
 
 impl<R: Copy + Ord> LabelIndex<R> {
     // Items are added in inventory order, so every list stays sorted without sorting.
+    // Keys and values repeat across items: each is copied only the first time it is seen.
     fn add(&mut self, labels: &Labels, item: R) {
         for (key, value) in labels {
-            self.postings
-                .entry(key.clone())
-                .or_default()
-                .entry(value.clone())
-                .or_default()
-                .push(item);
+            if !self.postings.contains_key(key) {
+                self.postings.insert(key.clone(), BTreeMap::new());
+            }
+            let Some(values) = self.postings.get_mut(key) else {
+                continue;
+            };
+            match values.get_mut(value) {
+                Some(items) => items.push(item),
+                None => {
+                    values.insert(value.clone(), vec![item]);
+                }
+            }
         }
     }
 

@@ -291,9 +291,9 @@ fn lex_part(text: &str, part: std::ops::Range<usize>) -> Lexed<'_> {
     let mut last_token_start: Option<usize> = None;
     for (kind, range) in lexer::lex(source) {
         let (start, end) = (range.start as usize, range.end as usize);
-        let slice = source.get(start..end).unwrap_or("");
         let range = TextRange::new(range.start + base, range.end + base);
         if kind.is_trivia() {
+            let slice = source.get(start..end).unwrap_or("");
             let doc = kind == Token::DocComment;
             let marker = if doc { 2 } else { 1 };
             let trailing = last_token_start.is_some_and(|last| {
@@ -310,7 +310,11 @@ fn lex_part(text: &str, part: std::ops::Range<usize>) -> Lexed<'_> {
             });
             continue;
         }
-        lexical_errors(kind, slice, range, &mut lexed.errors);
+        // Only these can be wrong: the others' text is not even sliced.
+        if matches!(kind, Token::Error | Token::BadNumber | Token::Str) {
+            let slice = source.get(start..end).unwrap_or("");
+            lexical_errors(kind, slice, range, &mut lexed.errors);
+        }
         lexed.tokens.kinds.push(kind);
         lexed.tokens.ranges.push(range);
         last_token_start = Some(start);
