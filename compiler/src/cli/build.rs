@@ -74,7 +74,10 @@ fn output(
 ) -> io::Result<Exit> {
     let to_stdout = args.output.as_deref() == Some(Path::new("-"));
     if to_stdout {
-        emit::write_stream(&mut console.out, &documents, args.format)?;
+        let written = emit::write_stream(&mut console.out, &documents, args.format);
+        // As with the database (see `run`): the process ends right after.
+        std::mem::forget(documents);
+        written?;
         return Ok(Exit::Success);
     }
     let dir = match &args.output {
