@@ -48,8 +48,18 @@ pub(super) fn chunk(tokens: &Tokens<'_>, errors: &mut Vec<SyntaxError>) -> Vec<C
         let mut too_deep = false;
         let mut end = start;
         while let Some(kind) = tokens.kind(end) {
-            if end > start && starts_item(tokens, end, nesting.depth() == 0) {
-                break;
+            match kind {
+                Token::Ident => {
+                    if end > start && starts_item(tokens, end, nesting.depth() == 0) {
+                        break;
+                    }
+                }
+                Token::LBrace | Token::RBrace | Token::LParen | Token::RParen => {}
+                // Starts no item and leaves the nesting as it is: nothing below can happen.
+                _ => {
+                    end += 1;
+                    continue;
+                }
             }
             end += 1;
             let closed_a_brace = nesting.step(kind) == Step::ClosedBrace;
