@@ -108,9 +108,10 @@ pub fn documents(resources: &[&Resource], format: Format) -> Result<Vec<Document
 }
 
 /// Puts documents in output order ([`Resource::output_key`]), whatever order they were
-/// written in.
+/// written in. A stable sort, which merges runs already in order in one pass (see
+/// `crate::prime::documents`).
 pub fn sort(documents: &mut [Document]) {
-    documents.sort_unstable_by(|a, b| a.key().cmp(&b.key()));
+    documents.sort_by(|a, b| a.key().cmp(&b.key()));
 }
 
 /// Writes every resource as one stream: YAML documents joined with `---\n`, or one JSON

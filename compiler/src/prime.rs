@@ -21,7 +21,7 @@ use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
-use route_lang::check::{check_item, summarize};
+use route_lang::check::{check_item, project_checks, summarize};
 use route_lang::db::{
     Database, ItemTag, Project, SourceFile, file_diagnostics, file_items, inventory_index,
 };
@@ -61,12 +61,19 @@ pub fn build(db: &Database, project: Project) {
             lower::summarize(db, item);
         }
     });
-    in_parallel(db, &items, BATCH, |db, &(file, i), _: &mut Vec<()>| {
-        if let Some(&item) = file_items(db, file).get(i) {
-            lower::prepare(db, project, item);
+    // The project's policy usage, a task of its own drawn first, gathers what the tables'
+    // preparation works out while it goes on.
+    let tasks: Vec<Option<(SourceFile, usize)>> = std::iter::once(None)
+        .chain(items.iter().copied().map(Some))
+        .collect();
+    in_parallel(db, &tasks, BATCH, |db, task, _: &mut Vec<()>| match *task {
+        Some((file, i)) => {
+            if let Some(&item) = file_items(db, file).get(i) {
+                lower::prepare(db, project, item);
+            }
         }
+        None => lower::prepare_project(db, project),
     });
-    lower::prepare_project(db, project);
 }
 
 /// Lowers every item of a project that [`lower::verdict`] accepts and writes its resources in
@@ -99,6 +106,11 @@ pub fn documents(
     {
         return Err(error);
     }
+    // Each half on its own core; what is left is merging two sorted runs (`emit::sort` is
+    // stable, so it finds them and merges in one pass).
+    let half = documents.len() / 2;
+    let (left, right) = documents.split_at_mut(half);
+    join(|| emit::sort(left), || emit::sort(right));
     emit::sort(&mut documents);
     Ok(documents)
 }
@@ -117,19 +129,31 @@ pub fn lower(db: &Database, project: Project) {
 
 /// Route tables first: they are the largest items by far, and handing them out first leaves
 /// the small ones to even out the threads' ends.
-fn tables_first(db: &Database, mut items: Vec<(SourceFile, usize)>) -> Vec<(SourceFile, usize)> {
-    items.sort_by_key(|&(file, i)| {
+fn tables_first(db: &Database, items: Vec<(SourceFile, usize)>) -> Vec<(SourceFile, usize)> {
+    let (mut tables, others): (Vec<_>, Vec<_>) = items.into_iter().partition(|&(file, i)| {
         let tag = file_items(db, file).get(i).map(|item| item.tag(db));
-        tag != Some(ItemTag::Routes)
+        tag == Some(ItemTag::Routes)
     });
-    items
+    tables.extend(others);
+    tables
 }
 
+/// Checks every item, and runs the project-wide checks (which read the items' summaries, not
+/// their checks) as a task of their own, drawn first: otherwise the thread that gathers the
+/// diagnostics would run them while the others wait.
 fn check_items(db: &Database, items: &[(SourceFile, usize)], project: Project) {
-    in_parallel(db, items, BATCH, |db, &(file, i), _: &mut Vec<()>| {
-        if let Some(&item) = file_items(db, file).get(i) {
-            check_item(db, project, item);
-            summarize(db, item);
+    let tasks: Vec<Option<(SourceFile, usize)>> = std::iter::once(None)
+        .chain(items.iter().copied().map(Some))
+        .collect();
+    in_parallel(db, &tasks, BATCH, |db, task, _: &mut Vec<()>| match *task {
+        Some((file, i)) => {
+            if let Some(&item) = file_items(db, file).get(i) {
+                check_item(db, project, item);
+                summarize(db, item);
+            }
+        }
+        None => {
+            project_checks(db, project);
         }
     });
 }

@@ -114,8 +114,9 @@ pub fn prepare<'db>(db: &'db dyn Db, project: Project, item: Item<'db>) {
 }
 
 /// Works out where the project's policies are used, which the lowering of every table and
-/// policy reads, after [`prepare`] has run for every table: the one thread that computes it
-/// would otherwise be a lowering thread that the others wait for.
+/// policy reads, from what [`prepare`] works out for every table. Lets a caller compute it
+/// while the tables are prepared: the one thread that computes it would otherwise be a
+/// lowering thread that the others wait for.
 pub fn prepare_project(db: &dyn Db, project: Project) {
     reach::policy_usage(db, project);
 }
