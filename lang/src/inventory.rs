@@ -764,11 +764,12 @@ pub struct InventoryIndex {
     inventory: Arc<Inventory>,
     /// Cluster name → its position and its namespaces.
     clusters: BTreeMap<String, ClusterEntry>,
-    /// Namespace name → position of every cluster that has it, in inventory order.
-    namespaces: BTreeMap<String, Vec<usize>>,
+    /// Namespace name → position of every cluster that has it, in inventory order. Hashed:
+    /// every namespace written in a target or selector is looked up here.
+    namespaces: FxHashMap<String, Vec<usize>>,
     /// Namespace → service name → that service in every cluster that has it, in inventory
-    /// order. Hashed by namespace: every service target looks its service up here.
-    services: FxHashMap<String, BTreeMap<String, Vec<ServiceRef>>>,
+    /// order. Hashed: every service target looks its service up here.
+    services: FxHashMap<String, FxHashMap<String, Vec<ServiceRef>>>,
     /// Service → the positions, in its namespace, of the workloads its pod selector picks:
     /// worked out once here rather than for every subset that names the service.
     backing: FxHashMap<ServiceRef, Box<[usize]>>,
@@ -794,8 +795,8 @@ impl InventoryIndex {
     pub fn new(inventory: impl Into<Arc<Inventory>>) -> Self {
         let inventory = inventory.into();
         let mut clusters = BTreeMap::new();
-        let mut namespaces: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        let mut services: FxHashMap<String, BTreeMap<String, Vec<ServiceRef>>> =
+        let mut namespaces: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut services: FxHashMap<String, FxHashMap<String, Vec<ServiceRef>>> =
             FxHashMap::default();
         let mut backing = FxHashMap::default();
         let mut service_labels = LabelIndex::default();
@@ -895,7 +896,9 @@ impl InventoryIndex {
 
     /// Every namespace name of any cluster, sorted.
     pub fn namespace_names(&self) -> impl Iterator<Item = &str> {
-        self.namespaces.keys().map(String::as_str)
+        let mut names: Vec<&str> = self.namespaces.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        names.into_iter()
     }
 
     /// Whether some cluster has this namespace.
@@ -980,10 +983,14 @@ impl InventoryIndex {
     /// The names of the services of a namespace in any cluster, sorted (for "did you mean"
     /// and completion).
     pub fn service_names_in(&self, namespace: &str) -> impl Iterator<Item = &str> {
-        self.services
+        let mut names: Vec<&str> = self
+            .services
             .get(namespace)
             .into_iter()
             .flat_map(|by_name| by_name.keys().map(String::as_str))
+            .collect();
+        names.sort_unstable();
+        names.into_iter()
     }
 
     /// The service accounts of one namespace of one cluster, sorted: those declared and those

@@ -852,13 +852,13 @@ fn check_path(cx: &mut Ctx<'_>, path: &ast::Str, matcher: bool) {
 }
 
 fn path_problem(path: &str, matcher: bool) -> Option<Problem> {
-    // Most paths are a `/` and visible ASCII without `#`, `?` (in a matcher) or `://`: one
-    // scan says so, and the checks below would find nothing (a property test checks it).
+    // Most paths are a `/` and visible ASCII without `#`, `?` (in a matcher) or `:` (as in
+    // `://`): one scan says so, and the checks below would find nothing (a property test
+    // checks it).
     let plain = path.starts_with('/')
         && path
             .bytes()
-            .all(|b| b.is_ascii_graphic() && b != b'#' && !(matcher && b == b'?'))
-        && !path.contains("://");
+            .all(|b| b.is_ascii_graphic() && b != b'#' && b != b':' && !(matcher && b == b'?'));
     if plain {
         return None;
     }
