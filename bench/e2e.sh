@@ -94,6 +94,9 @@ for n in $sizes; do
       project="$work/p-$n-$files-$inventory"
       rm -rf "$project"
       "$gen" --routes "$n" --files "$files" --inventory "$inventory" --out "$project" >&2
+      # The file system writes back what was just written (or removed) while the next
+      # commands are timed unless it is made to finish first.
+      sync
       bytes=$(find "$project" -name '*.route' -print0 | xargs -0 cat | wc -c)
       tag="$n | $files | $inventory | $(( bytes / 1024 / 1024 )).$(( bytes * 10 / 1024 / 1024 % 10 ))"
       measure "$tag | check" "$project" "" "$runs" "$routec" check "$project"
@@ -103,6 +106,7 @@ for n in $sizes; do
       "$routec" build "$project" -o "$out" >/dev/null
       measure "$tag | build -o DIR (unchanged)" "$project" "" "$runs" "$routec" build "$project" -o "$out"
       rm -rf "$out"
+      sync
     done
   done
 done
