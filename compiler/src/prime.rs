@@ -1,5 +1,5 @@
-//! Work on every core: reading a project (its inventory is decoded while its sources are
-//! read), priming the database before a command reads it in order, and writing a build's
+//! Work on every core: reading a project (its inventory is decoded while the caller reads
+//! its sources), priming the database before a command reads it in order, and writing a build's
 //! documents.
 //!
 //! The queries are pure and memoized, and a clone of the database is a handle on the same
@@ -110,7 +110,7 @@ pub fn documents(
     // stable, so it finds them and merges in one pass).
     let half = documents.len() / 2;
     let (left, right) = documents.split_at_mut(half);
-    join(|| emit::sort(left), || emit::sort(right));
+    beside(|| emit::sort(left), || emit::sort(right));
     emit::sort(&mut documents);
     Ok(documents)
 }
@@ -222,16 +222,24 @@ fn in_parallel<T: Sync, R: Send>(
     results.into_iter().flatten().collect()
 }
 
-/// Runs `a` and `b` on the worker pool, at once when a thread is free, and returns both
-/// results.
-pub fn join<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+/// Runs `background` on the worker pool while the calling thread runs `foreground`, and
+/// returns both results. What `foreground` allocates belongs to the caller's thread: the
+/// language server reads projects through this too, and memory that an idle pool thread
+/// allocated and another thread frees stays with the idle thread.
+pub fn beside<A, B, RA, RB>(background: A, foreground: B) -> (RA, RB)
 where
     A: FnOnce() -> RA + Send,
-    B: FnOnce() -> RB + Send,
+    B: FnOnce() -> RB,
     RA: Send,
-    RB: Send,
 {
-    pool().join(a, b)
+    let mut behind = None;
+    let ahead = pool().in_place_scope(|scope| {
+        scope.spawn(|_| behind = Some(background()));
+        foreground()
+    });
+    // The scope waits for what it spawned, and resumes a panic of it here.
+    let behind = behind.unwrap_or_else(|| unreachable!("a scope waits for its tasks"));
+    (behind, ahead)
 }
 
 /// The worker pool: one thread per core, at most [`MAX_THREADS`].

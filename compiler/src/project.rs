@@ -363,8 +363,9 @@ pub fn read(options: &LoadOptions) -> Result<ReadProject, LoadError> {
     // Only a project (a folder with route.toml) gets a cache folder written into it.
     let cache =
         (config_file.is_some() && !options.no_cache).then(|| InventoryCache::in_project(&root));
-    // Neither needs the other, and decoding the inventory takes as long as reading the sources.
-    let (inventory, sources) = crate::prime::join(
+    // Neither needs the other, and decoding the inventory takes longer than reading the
+    // sources.
+    let (inventory, sources) = crate::prime::beside(
         || read_inventories(&inventory_files, cache.as_ref()),
         || read_sources(paths, focus_index),
     );
