@@ -23,7 +23,7 @@ use std::sync::{Mutex, OnceLock};
 
 use route_lang::check::{check_item, project_checks, summarize};
 use route_lang::db::{
-    Database, ItemTag, Project, SourceFile, file_diagnostics, file_items, inventory_index,
+    Database, Item, ItemTag, Project, SourceFile, file_diagnostics, file_items, inventory_index,
 };
 
 use crate::emit::{self, Document, EmitError, Format};
@@ -61,19 +61,13 @@ pub fn build(db: &Database, project: Project) {
             lower::summarize(db, item);
         }
     });
-    // The project's policy usage, a task of its own drawn first, gathers what the tables'
-    // preparation works out while it goes on.
-    let tasks: Vec<Option<(SourceFile, usize)>> = std::iter::once(None)
-        .chain(items.iter().copied().map(Some))
-        .collect();
-    in_parallel(db, &tasks, BATCH, |db, task, _: &mut Vec<()>| match *task {
-        Some((file, i)) => {
-            if let Some(&item) = file_items(db, file).get(i) {
-                lower::prepare(db, project, item);
-            }
-        }
-        None => lower::prepare_project(db, project),
-    });
+    // The project's policy usage gathers what the tables' preparation works out.
+    beside_the_items(
+        db,
+        &items,
+        |db, item| lower::prepare(db, project, item),
+        |db| lower::prepare_project(db, project),
+    );
 }
 
 /// Lowers every item of a project that [`lower::verdict`] accepts and writes its resources in
@@ -138,23 +132,41 @@ fn tables_first(db: &Database, items: Vec<(SourceFile, usize)>) -> Vec<(SourceFi
     tables
 }
 
-/// Checks every item, and runs the project-wide checks (which read the items' summaries, not
-/// their checks) as a task of their own, drawn first: otherwise the thread that gathers the
-/// diagnostics would run them while the others wait.
+/// Checks every item, and runs the project-wide checks, which read the items' summaries
+/// rather than their checks.
 fn check_items(db: &Database, items: &[(SourceFile, usize)], project: Project) {
+    beside_the_items(
+        db,
+        items,
+        |db, item| {
+            check_item(db, project, item);
+            summarize(db, item);
+        },
+        |db| {
+            project_checks(db, project);
+        },
+    );
+}
+
+/// Runs `each` for every item and `whole` once, on every core, `whole` as a task of its own
+/// drawn first: a project-wide query so runs beside the items' work, instead of on whichever
+/// thread first needs it while the others wait.
+fn beside_the_items(
+    db: &Database,
+    items: &[(SourceFile, usize)],
+    each: impl for<'db> Fn(&'db Database, Item<'db>) + Sync,
+    whole: impl Fn(&Database) + Sync,
+) {
     let tasks: Vec<Option<(SourceFile, usize)>> = std::iter::once(None)
         .chain(items.iter().copied().map(Some))
         .collect();
     in_parallel(db, &tasks, BATCH, |db, task, _: &mut Vec<()>| match *task {
         Some((file, i)) => {
             if let Some(&item) = file_items(db, file).get(i) {
-                check_item(db, project, item);
-                summarize(db, item);
+                each(db, item);
             }
         }
-        None => {
-            project_checks(db, project);
-        }
+        None => whole(db),
     });
 }
 
