@@ -370,7 +370,11 @@ pub fn read(options: &LoadOptions) -> Result<ReadProject, LoadError> {
         || read_sources(paths, focus_index),
     );
     let inventory = inventory?;
-    let (sources, focus, errors) = sources?;
+    let ReadSources {
+        sources,
+        focus,
+        unreadable: errors,
+    } = sources?;
     unreadable.extend(errors);
     if sources.is_empty() && unreadable.is_empty() {
         notes.push(format!(
@@ -391,12 +395,21 @@ pub fn read(options: &LoadOptions) -> Result<ReadProject, LoadError> {
     })
 }
 
-/// The project's sources that can be read, in order; where the focused one went; the errors of
-/// the others. An error for the focused file is the result.
+/// The sources of a project that could be read.
+struct ReadSources {
+    /// In order, with their text.
+    sources: Vec<(SourcePath, String)>,
+    /// Where the one file asked for went in `sources`.
+    focus: Option<usize>,
+    /// Why the others could not be read.
+    unreadable: Vec<LoadError>,
+}
+
+/// Reads the project's sources. An error for the one file asked for is the result.
 fn read_sources(
     paths: Vec<SourcePath>,
     focus_index: Option<usize>,
-) -> Result<(Vec<(SourcePath, String)>, Option<usize>, Vec<LoadError>), LoadError> {
+) -> Result<ReadSources, LoadError> {
     let mut sources = Vec::with_capacity(paths.len());
     let mut focus = None;
     let mut unreadable = Vec::new();
@@ -413,7 +426,11 @@ fn read_sources(
             Err(error) => unreadable.push(error),
         }
     }
-    Ok((sources, focus, unreadable))
+    Ok(ReadSources {
+        sources,
+        focus,
+        unreadable,
+    })
 }
 
 /// The nearest `route.toml` in `start` or a folder above it.
