@@ -22,7 +22,7 @@ trap 'rm -f "$json"' EXIT
 for _ in $(seq "$rounds"); do
   for bin in "$@"; do
     hyperfine -N --warmup 3 --runs "$runs" --export-json "$json" --style none \
-      -- "$(printf '%q ' "$bin" build "$project" -o -)" >/dev/null
+      -- "$(printf '%q ' "$bin" build "$project" -o -)" >/dev/null 2>&1
     python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"][0]; print(sys.argv[2], r["median"] * 1000)' "$json" "$bin"
   done
 done | python3 -c '
