@@ -697,10 +697,9 @@ impl<R: Copy + Ord> LabelIndex<R> {
     // Keys and values repeat across items: each is copied only the first time it is seen.
     fn add(&mut self, labels: &Labels, item: R) {
         for (key, value) in labels {
-            if !self.postings.contains_key(key) {
-                self.postings.insert(key.clone(), BTreeMap::new());
-            }
             let Some(values) = self.postings.get_mut(key) else {
+                let first = BTreeMap::from([(value.clone(), vec![item])]);
+                self.postings.insert(key.clone(), first);
                 continue;
             };
             match values.get_mut(value) {
@@ -1468,6 +1467,30 @@ clusters:
         workloads:
           - {name: web-v2, labels: {app: web, version: v2}}
 ";
+
+    #[test]
+    fn a_service_is_backed_by_the_workloads_its_selector_picks_on_its_cluster() {
+        let index = InventoryIndex::new(yaml(BOOKINFO).expect("bookinfo"));
+        let backing = |cluster: &str, name: &str| -> Vec<String> {
+            let service = index
+                .service(cluster, "bookinfo", name)
+                .expect("the service");
+            index
+                .backing_workloads(&service)
+                .map(|w| w.name.clone())
+                .collect()
+        };
+        assert_eq!(
+            backing("cluster-1", "reviews"),
+            ["reviews-v1", "reviews-v2", "reviews-v3"]
+        );
+        // cluster-2 runs reviews v2 and v3 only.
+        assert_eq!(
+            backing("cluster-2", "reviews"),
+            ["reviews-v2", "reviews-v3"]
+        );
+        assert_eq!(backing("cluster-1", "ratings"), ["ratings-v1"]);
+    }
 
     #[test]
     fn service_selectors_match_across_clusters_and_namespaces() {

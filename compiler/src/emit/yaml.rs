@@ -492,21 +492,16 @@ struct MapWriter<'a, 'w> {
 }
 
 impl MapWriter<'_, '_> {
-    /// Writes an entry's key; `checked` when the key is known to be plain.
-    fn entry_key(&mut self, key: &str, checked: bool) -> Result<(), GaveUp> {
-        let after_dash = match self.start.take() {
+    /// Starts an entry: ends the line of the mapping's key before its first entry, and says
+    /// whether the entry's key follows a dash on the same line.
+    fn start_entry(&mut self) -> bool {
+        match self.start.take() {
             Some(MapStart::AfterKey) => {
                 self.writer.out.push('\n');
                 false
             }
             Some(MapStart::AfterDash) => true,
             Some(MapStart::LineStart) | None => false,
-        };
-        if checked {
-            self.writer.plain_key(key, self.key_column, after_dash);
-            Ok(())
-        } else {
-            self.writer.key(key, self.key_column, after_dash)
         }
     }
 }
@@ -546,7 +541,8 @@ impl SerializeStruct for MapWriter<'_, '_> {
         // (a test checks the schemas'): testing each of the hundreds of thousands of them
         // written in a large build was a sixth of the writer's time.
         debug_assert!(is_plain(key, true), "field `{key}` needs quoting");
-        self.entry_key(key, true)?;
+        let after_dash = self.start_entry();
+        self.writer.plain_key(key, self.key_column, after_dash);
         value.serialize(&mut *self.writer)
     }
 
@@ -570,7 +566,8 @@ impl Serializer for KeyWriter<'_, '_, '_> {
     type SerializeStructVariant = Impossible<(), GaveUp>;
 
     fn serialize_str(self, v: &str) -> Result<(), GaveUp> {
-        self.0.entry_key(v, false)
+        let after_dash = self.0.start_entry();
+        self.0.writer.key(v, self.0.key_column, after_dash)
     }
 
     give_up! {

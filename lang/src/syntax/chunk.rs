@@ -195,9 +195,6 @@ fn starts_item(tokens: &Tokens<'_>, at: usize, at_depth_zero: bool) -> bool {
     }
     // Inside a block almost no word stands at column 0: asked first, that spares comparing
     // the text of every word of every block with the keywords.
-    if tokens.kind(at) != Some(Token::Ident) {
-        return false;
-    }
     let start = tokens.range(at).start as usize;
     let column_zero = start == 0 || tokens.text.as_bytes().get(start - 1) == Some(&b'\n');
     if !column_zero || !is_item_keyword(tokens, at) {

@@ -310,11 +310,12 @@ fn lex_part(text: &str, part: std::ops::Range<usize>) -> Lexed<'_> {
             });
             continue;
         }
-        // Only these can be wrong: the others' text is not even sliced.
-        if matches!(kind, Token::Error | Token::BadNumber | Token::Str) {
-            let slice = source.get(start..end).unwrap_or("");
-            lexical_errors(kind, slice, range, &mut lexed.errors);
-        }
+        lexical_errors(
+            kind,
+            || source.get(start..end).unwrap_or(""),
+            range,
+            &mut lexed.errors,
+        );
         lexed.tokens.kinds.push(kind);
         lexed.tokens.ranges.push(range);
         last_token_start = Some(start);
@@ -331,7 +332,15 @@ fn span(s: SimpleSpan) -> ast::Span {
 }
 
 /// Errors the lexer leaves in its tokens: invalid characters, malformed numbers, bad strings.
-fn lexical_errors(kind: Token, text: &str, range: TextRange, errors: &mut Vec<SyntaxError>) {
+///
+/// The token's `text` is asked for only by the kinds that can be wrong: slicing every token's
+/// text (two UTF-8 boundary tests) was a measurable part of lexing.
+fn lexical_errors<'s>(
+    kind: Token,
+    text: impl Fn() -> &'s str,
+    range: TextRange,
+    errors: &mut Vec<SyntaxError>,
+) {
     let mut push = |kind, range, message| {
         errors.push(SyntaxError {
             kind,
@@ -341,6 +350,7 @@ fn lexical_errors(kind: Token, text: &str, range: TextRange, errors: &mut Vec<Sy
     };
     match kind {
         Token::Error => {
+            let text = text();
             let hint = match text {
                 "!" => " (did you mean `!=`?)",
                 ";" => " (statements need no separator)",
@@ -359,6 +369,7 @@ fn lexical_errors(kind: Token, text: &str, range: TextRange, errors: &mut Vec<Sy
             );
         }
         Token::BadNumber => {
+            let text = text();
             let Number::Bad(problem) = lexer::number(text) else {
                 return;
             };
@@ -374,7 +385,11 @@ fn lexical_errors(kind: Token, text: &str, range: TextRange, errors: &mut Vec<Sy
             };
             push(SyntaxErrorKind::BadNumber, range, message);
         }
-        Token::Str if lexer::plain_string(text).is_none() => {
+        Token::Str => {
+            let text = text();
+            if lexer::plain_string(text).is_some() {
+                return;
+            }
             for problem in lexer::string_value(text).1 {
                 let start = range.start.saturating_add(index(problem.start));
                 let end = range.start.saturating_add(index(problem.end));
