@@ -41,7 +41,7 @@ use salsa::Setter;
 /// The allocator `routec` and `route-lsp` ship with, so that the phases cost here what they
 /// cost in the binaries (glibc malloc is slower, and slower still in new threads).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: routec::allocator::Allocator = routec::allocator::Allocator;
 
 /// The route counts to measure.
 fn sizes() -> Vec<usize> {
@@ -279,7 +279,7 @@ fn incremental(c: &mut Criterion) {
                             let inventory = inventories[turn % 2].clone();
                             turn += 1;
                             let start = Instant::now();
-                            input.set_inventory(&mut loaded.db).to(inventory.into());
+                            input.replace(&mut loaded.db, inventory);
                             let count = project_diagnostics(&loaded.db, loaded.project).len();
                             total += start.elapsed();
                             assert_eq!(count, 0, "the edit keeps the project clean");

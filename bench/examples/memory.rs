@@ -15,7 +15,7 @@ use routec::emit::Format;
 use routec::project::{LoadOptions, load};
 
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: routec::allocator::Allocator = routec::allocator::Allocator;
 
 fn main() {
     let Some(path) = std::env::args().nth(1) else {

@@ -7,8 +7,10 @@
 //! - [`cluster`] imports inventories from manifests and live clusters, and applies, diffs
 //!   and prunes resources on the management cluster;
 //! - [`resources`] models the Gloo Mesh resources the compiler emits;
-//! - [`emit`] writes them as YAML or JSON, and [`outdir`] keeps an output folder in sync.
+//! - [`emit`] writes them as YAML or JSON, and [`outdir`] keeps an output folder in sync;
+//! - [`allocator`] is the global allocator of the binaries (mimalloc).
 
+pub mod allocator;
 pub mod cli;
 #[cfg(feature = "cluster")]
 pub mod cluster;

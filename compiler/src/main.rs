@@ -6,7 +6,7 @@ use clap::Parser;
 use routec::cli::{Cli, run};
 
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: routec::allocator::Allocator = routec::allocator::Allocator;
 
 fn main() -> ExitCode {
     run(Cli::parse()).into()

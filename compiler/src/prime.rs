@@ -1,5 +1,5 @@
-//! Work on every core: reading a project (its inventory is decoded while the caller reads
-//! its sources), priming the database before a command reads it in order, and writing a build's
+//! Work on every core: reading a project (its inventory is decoded while the caller reads and
+//! parses its sources), priming the database before a command reads it in order, and writing a build's
 //! documents.
 //!
 //! The queries are pure and memoized, and a clone of the database is a handle on the same
@@ -22,9 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use route_lang::check::{check_item, project_checks, summarize};
-use route_lang::db::{
-    Database, Item, ItemTag, Project, SourceFile, file_diagnostics, file_items, inventory_index,
-};
+use route_lang::db::{Database, Item, ItemTag, Project, SourceFile, file_diagnostics, file_items};
 
 use crate::emit::{self, Document, EmitError, Format};
 use crate::lower;
@@ -37,6 +35,13 @@ const BATCH: usize = 2;
 /// The most threads used: beyond this the project's shared queries, not the cores, bound the
 /// speed-up.
 const MAX_THREADS: usize = 8;
+
+/// Parses `files`, one file per task, on every core.
+pub fn parse_files(db: &Database, files: &[SourceFile]) {
+    in_parallel(db, files, 1, |db, &file, _: &mut Vec<()>| {
+        file_items(db, file);
+    });
+}
 
 /// Parses every file and checks every item of the project.
 pub fn check(db: &Database, project: Project) {
@@ -151,6 +156,11 @@ fn check_items(db: &Database, items: &[(SourceFile, usize)], project: Project) {
 /// Runs `each` for every item and `whole` once, on every core, `whole` as a task of its own
 /// drawn first: a project-wide query so runs beside the items' work, instead of on whichever
 /// thread first needs it while the others wait.
+///
+/// `whole` reads what `each` computes, item after item in project order, computing what is not
+/// done yet. So the items are handed out from the last: handed out from the first, the other
+/// threads would want the very item `whole` is computing, wait for it, and the phase would run
+/// in lockstep on one core at a time (a 4 ms policy-usage walk at 10k routes, measured).
 fn beside_the_items(
     db: &Database,
     items: &[(SourceFile, usize)],
@@ -158,7 +168,7 @@ fn beside_the_items(
     whole: impl Fn(&Database) + Sync,
 ) {
     let tasks: Vec<Option<(SourceFile, usize)>> = std::iter::once(None)
-        .chain(items.iter().copied().map(Some))
+        .chain(items.iter().rev().copied().map(Some))
         .collect();
     in_parallel(db, &tasks, BATCH, |db, task, _: &mut Vec<()>| match *task {
         Some((file, i)) => {
@@ -170,24 +180,12 @@ fn beside_the_items(
     });
 }
 
-/// Parses the files of the project, one file per task, and returns every item as its file
-/// and its index there: a handle that every clone of the database can resolve.
-///
-/// The inventory's index, which the first check needs and which depends on no source, is
-/// built meanwhile as a task of its own.
+/// Parses the files of the project (those [`crate::project::load`] has not parsed already),
+/// and returns every item as its file and its index there: a handle that every clone of the
+/// database can resolve.
 fn parse(db: &Database, project: Project) -> Vec<(SourceFile, usize)> {
     let files = project.files(db);
-    let tasks: Vec<Option<SourceFile>> = std::iter::once(None)
-        .chain(files.iter().copied().map(Some))
-        .collect();
-    in_parallel(db, &tasks, 1, |db, task, _: &mut Vec<()>| match task {
-        Some(file) => {
-            file_items(db, *file);
-        }
-        None => {
-            inventory_index(db, project.inventory(db));
-        }
-    });
+    parse_files(db, files);
     files
         .iter()
         .flat_map(|&file| (0..file_items(db, file).len()).map(move |i| (file, i)))
@@ -235,7 +233,9 @@ fn in_parallel<T: Sync, R: Send>(
 }
 
 /// Runs `background` on the worker pool while the calling thread runs `foreground`, and
-/// returns both results. What `foreground` allocates belongs to the caller's thread: the
+/// returns both results. `background` must not read the database: a pool thread waiting inside
+/// a query (a large file is lexed in parts on the pool) may pick it up, and salsa refuses a
+/// second handle in the middle of a query. What `foreground` allocates belongs to the caller's thread: the
 /// language server reads projects through this too, and memory that an idle pool thread
 /// allocated and another thread frees stays with the idle thread.
 pub fn beside<A, B, RA, RB>(background: A, foreground: B) -> (RA, RB)

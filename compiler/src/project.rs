@@ -37,10 +37,11 @@ use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use route_lang::config::{self, Config, parse_config};
 use route_lang::db::{Database, InventoryInput, Project, SourceFile};
-use route_lang::inventory::{Inventory, parse_inventory};
+use route_lang::inventory::{Inventory, InventoryIndex, parse_inventory};
 use route_lang::source_error::SourceError;
 
 use crate::inventory_cache::{self, InventoryCache};
@@ -247,32 +248,35 @@ pub fn find_sources(path: Option<&Path>) -> Result<SourceSet, LoadError> {
 
 /// Reads the project `options` designate: its sources, `route.toml` and inventory, into a
 /// database of its own.
+///
+/// The sources are parsed as soon as they are read, while the inventory is still being
+/// decoded on another core, and its lookup tables built there: neither needs the other.
 pub fn load(options: &LoadOptions) -> Result<LoadedProject, LoadError> {
+    let db = Database::default();
     let ReadProject {
         root,
         config_file,
         config,
         inventory,
-        sources,
+        sources: files,
         focus: focus_index,
         unreadable,
         notes,
         ..
-    } = read(options)?;
-    let db = Database::default();
-    let mut focus = None;
-    let files: Vec<SourceFile> = sources
-        .into_iter()
-        .enumerate()
-        .map(|(index, (source, text))| {
-            let file = SourceFile::new(&db, source.relative, text);
-            if focus_index == Some(index) {
-                focus = Some(file);
-            }
-            file
-        })
-        .collect();
-    let inventory = InventoryInput::new(&db, inventory);
+    } = read_with(
+        options,
+        |inventory| Arc::new(InventoryIndex::new(inventory)),
+        |sources| {
+            let files: Vec<SourceFile> = sources
+                .into_iter()
+                .map(|(source, text)| SourceFile::new(&db, source.relative, text))
+                .collect();
+            crate::prime::parse_files(&db, &files);
+            files
+        },
+    )?;
+    let focus = focus_index.map(|index| files[index]);
+    let inventory = InventoryInput::from_index(&db, inventory);
     let project = Project::new(&db, files.clone(), config, inventory);
     Ok(LoadedProject {
         db,
@@ -286,11 +290,12 @@ pub fn load(options: &LoadOptions) -> Result<LoadedProject, LoadError> {
     })
 }
 
-/// A project as read from disk, before it goes into a database: what [`load`] builds its
-/// [`LoadedProject`] from, and what the language server puts into its one database (which
-/// holds every project of the workspace, so it cannot use the database `load` makes).
+/// A project as read from disk, before it goes into a database: what the language server puts
+/// into its one database (which holds every project of the workspace, so it cannot use the
+/// database `load` makes). [`load`] reads the same, but turns the inventory (`I`) and the
+/// sources (`S`) into inputs of its database as soon as each is read.
 #[derive(Clone, Debug)]
-pub struct ReadProject {
+pub struct ReadProject<I = Inventory, S = Vec<(SourcePath, String)>> {
     /// The project root: paths of source files are relative to it.
     pub root: PathBuf,
     /// The `route.toml` the configuration came from; `None` when there is none.
@@ -298,9 +303,9 @@ pub struct ReadProject {
     pub config: Config,
     /// The inventory files, in the order they were merged: what to watch for changes.
     pub inventory_files: Vec<PathBuf>,
-    pub inventory: Inventory,
+    pub inventory: I,
     /// Every readable source file with its text, sorted by path.
-    pub sources: Vec<(SourcePath, String)>,
+    pub sources: S,
     /// When a single file was given: its index in `sources`.
     pub focus: Option<usize>,
     /// Source files that exist but could not be read.
@@ -312,6 +317,16 @@ pub struct ReadProject {
 /// Reads the project `options` designate (see the module documentation) without building a
 /// database.
 pub fn read(options: &LoadOptions) -> Result<ReadProject, LoadError> {
+    read_with(options, |inventory| inventory, |sources| sources)
+}
+
+/// [`read`], passing the inventory through `inventory` on the worker pool as soon as it is
+/// decoded, and the sources through `sources` on the calling thread as soon as they are read.
+fn read_with<I: Send, S>(
+    options: &LoadOptions,
+    inventory: impl FnOnce(Inventory) -> I + Send,
+    sources: impl FnOnce(Vec<(SourcePath, String)>) -> S,
+) -> Result<ReadProject<I, S>, LoadError> {
     let SourceSet {
         root,
         config_file,
@@ -365,18 +380,18 @@ pub fn read(options: &LoadOptions) -> Result<ReadProject, LoadError> {
         (config_file.is_some() && !options.no_cache).then(|| InventoryCache::in_project(&root));
     // Neither needs the other, and decoding the inventory takes longer than reading the
     // sources.
-    let (inventory, sources) = crate::prime::beside(
-        || read_inventories(&inventory_files, cache.as_ref()),
-        || read_sources(paths, focus_index),
+    let (inventory, read) = crate::prime::beside(
+        || read_inventories(&inventory_files, cache.as_ref()).map(inventory),
+        || {
+            let read = read_sources(paths, focus_index)?;
+            let none = read.sources.is_empty();
+            Ok((sources(read.sources), none, read.focus, read.unreadable))
+        },
     );
     let inventory = inventory?;
-    let ReadSources {
-        sources,
-        focus,
-        unreadable: errors,
-    } = sources?;
+    let (sources, no_sources, focus, errors) = read?;
     unreadable.extend(errors);
-    if sources.is_empty() && unreadable.is_empty() {
+    if no_sources && unreadable.is_empty() {
         notes.push(format!(
             "no .{SOURCE_EXTENSION} files in {}",
             display_path(&root)

@@ -10,6 +10,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use rustc_hash::FxHashMap;
+
 use crate::check::{self, ItemDiagnostic, LabelTarget};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Fix, Label, Location};
@@ -109,20 +111,33 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// The cluster inventory the project is checked against. Shared with its
-/// [`inventory_index`], which would otherwise hold a second copy of it.
-#[salsa::input(debug, constructor = from_shared)]
+/// The cluster inventory the project is checked against, with its lookup tables.
+///
+/// The tables are built with the input, not by a query: a caller can then build them on a
+/// thread of its own while the sources are parsed (`routec` does), where a query would have to
+/// wait for the database, and every check needs them first.
+#[salsa::input(debug, constructor = from_index)]
 pub struct InventoryInput {
     #[returns(ref)]
-    pub inventory: Arc<Inventory>,
+    pub index: Arc<InventoryIndex>,
 }
 
 impl InventoryInput {
+    /// The input of `inventory`, its tables built here.
     pub fn new<D: ?Sized + salsa::Database>(
         db: &D,
         inventory: impl Into<Arc<Inventory>>,
     ) -> InventoryInput {
-        InventoryInput::from_shared(db, inventory.into())
+        InventoryInput::from_index(db, Arc::new(InventoryIndex::new(inventory)))
+    }
+
+    pub fn inventory<D: ?Sized + salsa::Database>(self, db: &D) -> &Inventory {
+        self.index(db).inventory()
+    }
+
+    /// Replaces the inventory, building its tables.
+    pub fn replace(self, db: &mut dyn Db, inventory: impl Into<Arc<Inventory>>) {
+        salsa::Setter::to(self.set_index(db), Arc::new(InventoryIndex::new(inventory)));
     }
 }
 
@@ -310,10 +325,13 @@ pub fn file_namespace(db: &dyn Db, project: Project, file: SourceFile) -> String
 /// Every named item of the project by kind and name. More than one item under a key is a
 /// duplicate definition; the first in file order is the one references resolve to.
 ///
-/// One map per kind, so that a lookup by a borrowed name allocates nothing.
+/// One map per kind, so that a lookup by a borrowed name allocates nothing. The names are
+/// kept twice: sorted, for what lists them, and hashed, for resolving a reference, which every
+/// check does several times per route (a sorted map compares a name a dozen times).
 #[derive(Clone, Debug, Default, PartialEq, Eq, salsa::SalsaValue)]
 pub struct ItemIndex<'db> {
     by_tag: [BTreeMap<String, Vec<Item<'db>>>; ItemTag::ALL.len()],
+    first: [FxHashMap<String, Item<'db>>; ItemTag::ALL.len()],
 }
 
 impl<'db> ItemIndex<'db> {
@@ -323,9 +341,7 @@ impl<'db> ItemIndex<'db> {
 
     /// The item a reference of this kind and name resolves to.
     pub fn get(&self, tag: ItemTag, name: &str) -> Option<Item<'db>> {
-        self.of(tag)
-            .get(name)
-            .and_then(|items| items.first().copied())
+        self.first[tag as usize].get(name).copied()
     }
 
     /// The names defined for a kind, for "did you mean" and completion.
@@ -359,19 +375,21 @@ pub fn item_index(db: &dyn Db, project: Project) -> ItemIndex<'_> {
     let mut index = ItemIndex::default();
     for file in project.files(db) {
         for &item in file_items(db, *file) {
-            index.by_tag[item.tag(db) as usize]
-                .entry(item.name(db).clone())
+            let tag = item.tag(db) as usize;
+            let name = item.name(db);
+            index.by_tag[tag]
+                .entry(name.clone())
                 .or_default()
                 .push(item);
+            index.first[tag].entry(name.clone()).or_insert(item);
         }
     }
     index
 }
 
-/// The inventory with its lookup tables, built once per inventory change.
-#[salsa::tracked(returns(ref))]
-pub fn inventory_index(db: &dyn Db, inventory: InventoryInput) -> Arc<InventoryIndex> {
-    Arc::new(InventoryIndex::new(Arc::clone(inventory.inventory(db))))
+/// The inventory with its lookup tables (see [`InventoryInput`]).
+pub fn inventory_index(db: &dyn Db, inventory: InventoryInput) -> &Arc<InventoryIndex> {
+    inventory.index(db)
 }
 
 /// Every diagnostic of one file: syntax errors, item checks and the project-wide checks that

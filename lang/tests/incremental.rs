@@ -158,10 +158,7 @@ fn editing_the_inventory_rechecks_items_but_not_parses() {
         &INVENTORY.replace("name: reviews\n", "name: reviews-v9\n"),
     )
     .expect("inventory");
-    fx.project
-        .inventory(&fx.db)
-        .set_inventory(&mut fx.db)
-        .to(inventory.into());
+    fx.project.inventory(&fx.db).replace(&mut fx.db, inventory);
     let diagnostics = project_diagnostics(&fx.db, fx.project);
     let executed = fx.log.take();
     assert_eq!(count(&executed, "parse_file"), 0, "{executed:#?}");

@@ -2,7 +2,7 @@
 //! arguments; everything lives in the library so that tests can reach the same conversions.
 
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: routec::allocator::Allocator = routec::allocator::Allocator;
 
 #[tokio::main]
 async fn main() {

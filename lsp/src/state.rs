@@ -589,8 +589,8 @@ impl State {
             entry.project.set_config(db).to(config);
         }
         let inventory_input = entry.project.inventory(&*db);
-        if **inventory_input.inventory(&*db) != inventory {
-            inventory_input.set_inventory(db).to(inventory.into());
+        if *inventory_input.inventory(&*db) != inventory {
+            inventory_input.replace(db, inventory);
         }
         entry.inventory_files = inventory_files
             .iter()
