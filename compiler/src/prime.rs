@@ -43,9 +43,10 @@ pub fn parse_files(db: &Database, files: &[SourceFile]) {
     });
 }
 
-/// Parses every file and checks every item of the project.
+/// Parses every file and checks every item of the project, and gathers each file's
+/// diagnostics.
 pub fn check(db: &Database, project: Project) {
-    check_items(db, &parse(db, project), project);
+    check_items(db, &parse(db, project), project, |_, _| {});
 }
 
 /// Checks the project as [`check`] does and, when no file has an error, works out what
@@ -53,7 +54,9 @@ pub fn check(db: &Database, project: Project) {
 /// [`lower::verdict`] reads, and where the policies are used ([`lower::prepare_project`]).
 pub fn build(db: &Database, project: Project) {
     let items = parse(db, project);
-    check_items(db, &items, project);
+    // A table's summary for the lowering reads only its syntax: it is worked out with the
+    // table's checks, whether or not the project turns out to have errors.
+    check_items(db, &items, project, |db, item| lower::summarize(db, item));
     let has_errors = project
         .files(db)
         .iter()
@@ -61,11 +64,6 @@ pub fn build(db: &Database, project: Project) {
     if has_errors {
         return;
     }
-    in_parallel(db, &items, BATCH, |db, &(file, i), _: &mut Vec<()>| {
-        if let Some(&item) = file_items(db, file).get(i) {
-            lower::summarize(db, item);
-        }
-    });
     // The project's policy usage gathers what the tables' preparation works out.
     beside_the_items(
         db,
@@ -137,18 +135,27 @@ fn tables_first(db: &Database, items: Vec<(SourceFile, usize)>) -> Vec<(SourceFi
     tables
 }
 
-/// Checks every item, and runs the project-wide checks, which read the items' summaries
-/// rather than their checks.
-fn check_items(db: &Database, items: &[(SourceFile, usize)], project: Project) {
+/// Checks every item (and runs `also` on it), and runs the project-wide checks, which read the
+/// items' summaries rather than their checks, and then gathers each file's diagnostics.
+fn check_items(
+    db: &Database,
+    items: &[(SourceFile, usize)],
+    project: Project,
+    also: impl for<'db> Fn(&'db Database, Item<'db>) + Sync,
+) {
     beside_the_items(
         db,
         items,
         |db, item| {
             check_item(db, project, item);
             summarize(db, item);
+            also(db, item);
         },
         |db| {
             project_checks(db, project);
+            for &file in project.files(db) {
+                file_diagnostics(db, project, file);
+            }
         },
     );
 }

@@ -316,10 +316,11 @@ pub fn file_namespace_decl(db: &dyn Db, file: SourceFile) -> Option<String> {
 }
 
 /// The namespace of the resources generated from a file.
-pub fn file_namespace(db: &dyn Db, project: Project, file: SourceFile) -> String {
-    file_namespace_decl(db, file)
-        .clone()
-        .unwrap_or_else(|| project.config(db).project.namespace.clone())
+pub fn file_namespace(db: &dyn Db, project: Project, file: SourceFile) -> &str {
+    match file_namespace_decl(db, file) {
+        Some(namespace) => namespace,
+        None => &project.config(db).project.namespace,
+    }
 }
 
 /// Every named item of the project by kind and name. More than one item under a key is a

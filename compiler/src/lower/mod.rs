@@ -204,7 +204,7 @@ impl<'db> Cx<'db> {
 
     /// The metadata of a resource of this item named `name`.
     pub fn metadata(&self, name: &str, labels: BTreeMap<String, String>) -> ObjectMeta {
-        names::metadata(name, &self.namespace, labels, &self.source)
+        names::metadata(name, self.namespace, labels, &self.source)
     }
 
     /// The namespace of another item's resources (the item's file namespace), or this item's
@@ -212,8 +212,10 @@ impl<'db> Cx<'db> {
     pub fn namespace_of(&self, tag: ItemTag, name: &str) -> String {
         self.index
             .get(tag, name)
-            .map(|other| file_namespace(self.db, self.project, other.file(self.db)))
-            .unwrap_or_else(|| self.namespace.clone())
+            .map_or(self.namespace, |other| {
+                file_namespace(self.db, self.project, other.file(self.db))
+            })
+            .to_owned()
     }
 }
 

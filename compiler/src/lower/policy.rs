@@ -515,7 +515,7 @@ fn access(cx: &Cx<'_>, fields: &Fields<'_>) -> AccessPolicyConfig {
                     account
                         .namespace
                         .as_ref()
-                        .map_or_else(|| cx.namespace.clone(), |ns| ns.text.clone()),
+                        .map_or_else(|| cx.namespace.to_owned(), |ns| ns.text.clone()),
                 ),
                 ..ObjectSelector::default()
             },

@@ -283,7 +283,7 @@ pub(super) fn lower_target(cx: &Cx<'_>, target: &ast::Target) -> DestinationRefe
             let namespace = service
                 .namespace
                 .as_ref()
-                .map_or_else(|| cx.namespace.clone(), |ns| ns.text.clone());
+                .map_or_else(|| cx.namespace.to_owned(), |ns| ns.text.clone());
             let name = &service.name.text;
             let port = port.as_ref().map(port_selector).or_else(|| {
                 let entry = match cluster {

@@ -182,7 +182,7 @@ pub struct ItemContext<'db> {
     pub inventory: &'db InventoryIndex,
     /// The namespace of the item's file: where its resources go, and the default namespace of
     /// the services it names.
-    pub namespace: String,
+    pub namespace: &'db str,
 }
 
 impl<'db> ItemContext<'db> {

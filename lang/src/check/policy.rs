@@ -1255,18 +1255,18 @@ fn check_principal(cx: &mut Ctx<'_>, principal: &ast::Name, account: &ast::Quali
             if !cx.check_namespace(namespace) {
                 return;
             }
-            namespace.text.clone()
+            namespace.text.as_str()
         }
-        None => cx.namespace.clone(),
+        None => cx.namespace,
     };
     let name = &account.name.text;
-    if cx.inventory.has_service_account(&namespace, name) {
+    if cx.inventory.has_service_account(namespace, name) {
         return;
     }
     let known: BTreeSet<&str> = cx
         .inventory
-        .clusters_with_namespace(&namespace)
-        .flat_map(|cluster| cx.inventory.service_accounts(&cluster.name, &namespace))
+        .clusters_with_namespace(namespace)
+        .flat_map(|cluster| cx.inventory.service_accounts(&cluster.name, namespace))
         .collect();
     let known: Vec<&str> = known.into_iter().collect();
     let diagnostic = ItemDiagnostic::new(

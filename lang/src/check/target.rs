@@ -19,7 +19,7 @@ use crate::check::selector::{PoolTexts, check_workload_selector, selector_text};
 use crate::check::{Ctx, ItemDiagnostic, cluster_list, list_names};
 use crate::codes::Code;
 use crate::db::ItemTag;
-use crate::inventory::ServiceEntry;
+use crate::inventory::{InventoryIndex, ServiceEntry, ServiceRef};
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, PortRef};
 
@@ -80,24 +80,22 @@ fn check_service<'db>(
     let inventory = cx.inventory;
     let namespace = match &service.namespace {
         Some(namespace) if !cx.check_namespace(namespace) => return,
-        Some(namespace) => namespace.text.clone(),
-        None => cx.namespace.clone(),
+        Some(namespace) => namespace.text.as_str(),
+        None => cx.namespace,
     };
     let name = service.name.text.as_str();
-    let shown = ServiceName {
-        name,
-        namespace: &namespace,
-    };
+    let shown = ServiceName { name, namespace };
     // A port outside 1-65535 is wrong whatever the service; checking it first keeps it from
     // being reported as "no such port".
     let port_in_range = check_port_range(cx, port);
 
-    if inventory.services_named(&namespace, name).is_empty() {
-        unknown_service(cx, service, &namespace);
+    let everywhere = inventory.services_named(namespace, name);
+    if everywhere.is_empty() {
+        unknown_service(cx, service, namespace);
         return;
     }
 
-    let Some(entries) = serving_entries(cx, service, &namespace, cluster, scope) else {
+    let Some(entries) = serving_entries(cx, service, namespace, everywhere, cluster, scope) else {
         return;
     };
 
@@ -105,16 +103,18 @@ fn check_service<'db>(
         check_service_port(cx, service, shown, port, &entries);
     }
     if let Some(subset) = subset {
-        check_subset(cx, subset, name, &namespace, &entries);
+        check_subset(cx, subset, name, namespace, &entries);
     }
 }
 
 /// The service in every cluster that serves the request: the pinned cluster, or the scope's
-/// clusters, or every cluster that has it. `None` after reporting a cluster that lacks it.
+/// clusters, or every cluster that has it (`everywhere`). `None` after reporting a cluster that
+/// lacks it.
 fn serving_entries<'db>(
     cx: &mut Ctx<'db>,
     service: &ast::QualifiedName,
     namespace: &str,
+    everywhere: &[ServiceRef],
     cluster: Option<&ast::Name>,
     scope: &TargetScope,
 ) -> Option<Vec<ServiceEntry<'db>>> {
@@ -126,7 +126,7 @@ fn serving_entries<'db>(
             if !cx.check_cluster(cluster) {
                 return None;
             }
-            let Some(entry) = inventory.service(&cluster.text, namespace, name) else {
+            let Some(entry) = on_cluster(inventory, everywhere, &cluster.text) else {
                 let there: Vec<&str> = inventory
                     .clusters_with_service(namespace, name)
                     .map(|c| c.name.as_str())
@@ -176,7 +176,7 @@ fn serving_entries<'db>(
                 let mut found = Vec::with_capacity(clusters.len());
                 let mut missing: Vec<&str> = Vec::new();
                 for cluster in clusters {
-                    match inventory.service(cluster, namespace, name) {
+                    match on_cluster(inventory, everywhere, cluster) {
                         Some(entry) => found.push(entry),
                         None => missing.push(cluster),
                     }
@@ -207,13 +207,25 @@ fn serving_entries<'db>(
                 }
                 found
             }
-            None => inventory
-                .services_named(namespace, name)
+            None => everywhere
                 .iter()
                 .filter_map(|&at| inventory.resolve_service(at))
                 .collect(),
         },
     })
+}
+
+/// The one of `everywhere` (a service in every cluster that has it) on `cluster`: a scan of a
+/// few entries, where a lookup by names would hash them again.
+fn on_cluster<'db>(
+    inventory: &'db InventoryIndex,
+    everywhere: &[ServiceRef],
+    cluster: &str,
+) -> Option<ServiceEntry<'db>> {
+    everywhere
+        .iter()
+        .filter_map(|&at| inventory.resolve_service(at))
+        .find(|entry| entry.cluster.name == cluster)
 }
 
 /// The known clusters of a `Clusters` scope; `None` when any cluster may serve the request.

@@ -359,7 +359,7 @@ struct Ctx<'db> {
     index: &'db ItemIndex<'db>,
     inventory: &'db InventoryIndex,
     /// The file's namespace: the default namespace of service targets.
-    namespace: String,
+    namespace: &'db str,
 }
 
 /// The items so far, filtered by what has been typed.
@@ -1123,7 +1123,7 @@ fn namespaces(cx: &Ctx<'_>, acc: &mut Acc<'_>) {
 /// Every service as `name.namespace`, the file's namespace first, with its ports and clusters.
 fn services(cx: &Ctx<'_>, acc: &mut Acc<'_>) {
     let inventory = cx.inventory;
-    let own = cx.namespace.as_str();
+    let own = cx.namespace;
     let namespaces = std::iter::once(own)
         .filter(|ns| inventory.has_namespace(ns))
         .chain(inventory.namespace_names().filter(|&ns| ns != own));
@@ -1166,7 +1166,7 @@ fn service_detail(inventory: &InventoryIndex, namespace: &str, name: &str) -> St
 /// The ports of `NAME[.NAMESPACE]` (the tokens before the `:`), by number.
 fn service_ports(cx: &Ctx<'_>, acc: &mut Acc<'_>, service: &[&str]) {
     let (name, namespace) = match service {
-        [name] => (*name, cx.namespace.as_str()),
+        [name] => (*name, cx.namespace),
         [name, ".", namespace] => (*name, *namespace),
         _ => return,
     };

@@ -258,7 +258,7 @@ fn cluster_hover(inventory: &InventoryIndex, name: &str) -> Option<String> {
 fn namespace_of(cx: &Ctx<'_>, service: &QualifiedName) -> String {
     match &service.namespace {
         Some(namespace) => namespace.text.clone(),
-        None => file_namespace(cx.db, cx.project, cx.file),
+        None => file_namespace(cx.db, cx.project, cx.file).to_owned(),
     }
 }
 

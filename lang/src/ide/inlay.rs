@@ -108,7 +108,7 @@ struct Ctx<'db> {
     project: Project,
     inventory: &'db InventoryIndex,
     /// The file's namespace: the default namespace of service targets.
-    namespace: String,
+    namespace: &'db str,
 }
 
 /// The clusters a target resolves to; `None` when that is not worth a hint (`@CLUSTER` says
@@ -124,7 +124,7 @@ fn target_clusters(cx: &Ctx<'_>, target: &Target) -> Option<Vec<String>> {
             let namespace = service
                 .namespace
                 .as_ref()
-                .map_or(cx.namespace.as_str(), |n| n.text.as_str());
+                .map_or(cx.namespace, |n| n.text.as_str());
             service_clusters(cx.inventory, &service.name.text, namespace, subset.as_ref())
         }
         Target::Service { .. } => None,
