@@ -48,10 +48,12 @@ fn assert_clean(options: Options) {
     }
 }
 
+/// Larger than a lexing part (256 KB): `load` lexes and parses the file on the worker pool
+/// while a pool thread decodes the inventory beside it, which must not touch the database.
 #[test]
 fn one_file_is_clean() {
     assert_clean(Options {
-        routes: 1_000,
+        routes: 2_000,
         files: 1,
         ..Options::default()
     });
