@@ -146,10 +146,7 @@ fn port_protocol(
     backends
         .services
         .iter()
-        .filter_map(|backend| {
-            cx.inventory
-                .service(&backend.cluster, &backend.namespace, &backend.name)
-        })
+        .filter_map(|backend| cx.inventory.resolve_service(backend.at))
         .find_map(|entry| {
             let service = entry.service;
             match target {

@@ -28,6 +28,9 @@ pub struct DestinationBackends {
     pub ports: Vec<u16>,
     /// The names of the policies the destination applies, in source order, each once.
     pub policies: Vec<String>,
+    /// The `select` statements that match no service, by position among the destination's
+    /// statements.
+    pub unmatched: Vec<usize>,
 }
 
 /// One backing service: `name.namespace` in `cluster`.
@@ -36,6 +39,8 @@ pub struct BackendService {
     pub cluster: String,
     pub namespace: String,
     pub name: String,
+    /// Where it is in the inventory the destination was evaluated against.
+    pub at: ServiceRef,
 }
 
 impl std::fmt::Display for BackendService {
@@ -62,20 +67,21 @@ pub fn destination_backends<'db>(
     let inventory = inventory_index(db, project.inventory(db));
     let scope = cluster_scope(destination);
     let mut matched = BTreeSet::new();
+    let mut unmatched = Vec::new();
     let mut ports = Vec::new();
-    for stmt in &destination.body {
+    for (position, stmt) in destination.body.iter().enumerate() {
         match stmt {
             DestinationStmt::Select {
                 selector,
                 namespace,
                 ..
             } => {
-                matched.extend(select_services(
-                    inventory,
-                    selector,
-                    namespace.as_ref(),
-                    scope.as_deref(),
-                ));
+                let selected =
+                    select_services(inventory, selector, namespace.as_ref(), scope.as_deref());
+                if selected.is_empty() {
+                    unmatched.push(position);
+                }
+                matched.extend(selected);
             }
             DestinationStmt::Port { number, .. } => {
                 if let Some(port) = port_number(number.value)
@@ -103,6 +109,7 @@ pub fn destination_backends<'db>(
         clusters,
         ports,
         policies: destination_policies(db, item).clone(),
+        unmatched,
     }
 }
 
@@ -165,6 +172,7 @@ fn backend_service(inventory: &InventoryIndex, at: ServiceRef) -> Option<Backend
         cluster: entry.cluster.name.clone(),
         namespace: entry.namespace.name.clone(),
         name: entry.service.name.clone(),
+        at,
     })
 }
 
@@ -328,12 +336,14 @@ fn duplicate_port(cx: &mut Ctx<'_>, number: &ast::Int, first: Span) {
 fn check_backends(cx: &mut Ctx<'_>, destination: &ast::Destination) {
     let inventory = cx.inventory;
     let scope = cluster_scope(destination);
-    for stmt in &destination.body {
-        let DestinationStmt::Select {
+    // The selects and the port check judge exactly the backends hover and lowering see.
+    let backends = destination_backends(cx.db, cx.project, cx.item);
+    for &position in &backends.unmatched {
+        let Some(DestinationStmt::Select {
             selector,
             namespace,
             ..
-        } = stmt
+        }) = destination.body.get(position)
         else {
             continue;
         };
@@ -344,23 +354,15 @@ fn check_backends(cx: &mut Ctx<'_>, destination: &ast::Destination) {
         {
             continue;
         }
-        if select_services(inventory, selector, namespace.as_ref(), scope.as_deref()).is_empty()
-            && check_label_keys(cx, selector, inventory.service_labels(), "service")
-        {
+        if check_label_keys(cx, selector, inventory.service_labels(), "service") {
             selects_nothing(cx, selector, namespace.as_ref(), scope.as_deref());
         }
     }
-    // The port check judges exactly the backends hover and lowering see.
-    let services: Vec<(&BackendService, &Service)> =
-        destination_backends(cx.db, cx.project, cx.item)
-            .services
-            .iter()
-            .filter_map(|backend| {
-                let entry =
-                    inventory.service(&backend.cluster, &backend.namespace, &backend.name)?;
-                Some((backend, entry.service))
-            })
-            .collect();
+    let services: Vec<(&BackendService, &Service)> = backends
+        .services
+        .iter()
+        .filter_map(|backend| Some((backend, inventory.resolve_service(backend.at)?.service)))
+        .collect();
     if services.is_empty() {
         return;
     }

@@ -1197,10 +1197,7 @@ fn backend_ports(cx: &Ctx<'_>, acc: &mut Acc<'_>, destination: Option<&str>) {
     };
     let mut seen = BTreeSet::new();
     for backend in &destination_backends(cx.db, cx.project, item).services {
-        let Some(entry) = cx
-            .inventory
-            .service(&backend.cluster, &backend.namespace, &backend.name)
-        else {
+        let Some(entry) = cx.inventory.resolve_service(backend.at) else {
             continue;
         };
         for port in &entry.service.ports {
