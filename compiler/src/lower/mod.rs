@@ -95,15 +95,6 @@ pub fn verdict(db: &dyn Db, project: Project) -> Result<Vec<Diagnostic>, Vec<Dia
     Err(diagnostics)
 }
 
-/// Summarizes what `item` applies and delegates to, when it is a route table: what every
-/// table's [`prepare`] reads. Lets a caller compute the summaries on every core first, so that
-/// the first thread to prepare a table does not compute them all while the others wait.
-pub fn summarize<'db>(db: &'db dyn Db, item: Item<'db>) {
-    if item.tag(db) == ItemTag::Routes {
-        reach::table_applies(db, item);
-    }
-}
-
 /// Works out what reaches the routes of `item`, when it is a route table: what
 /// [`verdict`] and the lowering of every table and policy read. Lets a caller compute it for many
 /// tables at once, on every core, before either runs.
