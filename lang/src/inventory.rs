@@ -678,16 +678,17 @@ pub struct WorkloadEntry<'a> {
 
 /// An inverted index of labels: key → value → the items carrying that label, in inventory
 /// order. It answers equality selectors by intersecting lists, and lists keys and values for
-/// completion and "did you mean".
+/// completion and "did you mean". Hashed: building it and every selector look labels up, while
+/// only completion and messages list them, sorting them then.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabelIndex<R> {
-    postings: BTreeMap<String, BTreeMap<String, Vec<R>>>,
+    postings: FxHashMap<String, FxHashMap<String, Vec<R>>>,
 }
 
 impl<R> Default for LabelIndex<R> {
     fn default() -> Self {
         LabelIndex {
-            postings: BTreeMap::new(),
+            postings: FxHashMap::default(),
         }
     }
 }
@@ -698,7 +699,7 @@ impl<R: Copy + Ord> LabelIndex<R> {
     fn add(&mut self, labels: &Labels, item: R) {
         for (key, value) in labels {
             let Some(values) = self.postings.get_mut(key) else {
-                let first = BTreeMap::from([(value.clone(), vec![item])]);
+                let first = FxHashMap::from_iter([(value.clone(), vec![item])]);
                 self.postings.insert(key.clone(), first);
                 continue;
             };
@@ -718,15 +719,17 @@ impl<R: Copy + Ord> LabelIndex<R> {
 
     /// Every label key, sorted.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.postings.keys().map(String::as_str)
+        sorted(self.postings.keys())
     }
 
     /// Every value seen for `key`, sorted (none when the key is unknown).
     pub fn values(&self, key: &str) -> impl Iterator<Item = &str> {
-        self.postings
-            .get(key)
-            .into_iter()
-            .flat_map(|values| values.keys().map(String::as_str))
+        sorted(
+            self.postings
+                .get(key)
+                .into_iter()
+                .flat_map(|values| values.keys()),
+        )
     }
 
     /// The items carrying every label of a non-empty `selector`, in inventory order.
@@ -751,6 +754,13 @@ impl<R: Copy + Ord> LabelIndex<R> {
                 .collect(),
         )
     }
+}
+
+/// `names`, sorted.
+fn sorted<'a>(names: impl Iterator<Item = &'a String>) -> std::vec::IntoIter<&'a str> {
+    let mut names: Vec<&str> = names.map(String::as_str).collect();
+    names.sort_unstable();
+    names.into_iter()
 }
 
 /// Lookups over one [`Inventory`], built once (O(n log n)): names are found in O(log n), and
@@ -895,9 +905,7 @@ impl InventoryIndex {
 
     /// Every namespace name of any cluster, sorted.
     pub fn namespace_names(&self) -> impl Iterator<Item = &str> {
-        let mut names: Vec<&str> = self.namespaces.keys().map(String::as_str).collect();
-        names.sort_unstable();
-        names.into_iter()
+        sorted(self.namespaces.keys())
     }
 
     /// Whether some cluster has this namespace.
@@ -982,14 +990,12 @@ impl InventoryIndex {
     /// The names of the services of a namespace in any cluster, sorted (for "did you mean"
     /// and completion).
     pub fn service_names_in(&self, namespace: &str) -> impl Iterator<Item = &str> {
-        let mut names: Vec<&str> = self
-            .services
-            .get(namespace)
-            .into_iter()
-            .flat_map(|by_name| by_name.keys().map(String::as_str))
-            .collect();
-        names.sort_unstable();
-        names.into_iter()
+        sorted(
+            self.services
+                .get(namespace)
+                .into_iter()
+                .flat_map(|by_name| by_name.keys()),
+        )
     }
 
     /// The service accounts of one namespace of one cluster, sorted: those declared and those
