@@ -1,6 +1,6 @@
 //! Work on every core: reading a project (its inventory is decoded while the caller reads and
-//! parses its sources), priming the database before a command reads it in order, and writing a build's
-//! documents.
+//! parses its sources), priming the database before a command reads it in order, and writing a
+//! build's documents.
 //!
 //! The queries are pure and memoized, and a clone of the database is a handle on the same
 //! storage: what a thread computes on its clone, the sequential code that follows finds done.
@@ -55,9 +55,9 @@ pub fn check(db: &Database, project: Project) {
 ///
 /// The lowering's part reads no check: it is worked out with the checks, whether or not the
 /// project turns out to have errors (the lowering of a broken project does its best and never
-/// fails), so that no core waits at the end of one phase for the start of the next (4% of a
-/// build's time at 10k routes); a project with errors pays for it, about 5% of a clean build's
-/// instructions.
+/// fails), so that no core waits at the end of one phase for the start of the next (5% of a
+/// build's time at 100k routes); a project with errors pays for it, about 5% of a clean
+/// build's instructions.
 pub fn build(db: &Database, project: Project) {
     check_items(
         db,
@@ -238,11 +238,13 @@ fn in_parallel<T: Sync, R: Send>(
 }
 
 /// Runs `background` on the worker pool while the calling thread runs `foreground`, and
-/// returns both results. `background` must not read the database: a pool thread waiting inside
-/// a query (a large file is lexed in parts on the pool) may pick it up, and salsa refuses a
-/// second handle in the middle of a query. What `foreground` allocates belongs to the caller's thread: the
-/// language server reads projects through this too, and memory that an idle pool thread
-/// allocated and another thread frees stays with the idle thread.
+/// returns both results.
+///
+/// `background` must not read the database: a pool thread waiting inside a query (a large
+/// file is lexed in parts on the pool) may pick it up, and salsa refuses a second handle in the
+/// middle of a query. What `foreground` allocates belongs to the caller's thread: the language
+/// server reads projects through this too, and memory that an idle pool thread allocated and
+/// another thread frees stays with the idle thread.
 pub fn beside<A, B, RA, RB>(background: A, foreground: B) -> (RA, RB)
 where
     A: FnOnce() -> RA + Send,

@@ -275,7 +275,7 @@ pub fn load(options: &LoadOptions) -> Result<LoadedProject, LoadError> {
             files
         },
     )?;
-    let focus = focus_index.map(|index| files[index]);
+    let focus = focus_index.and_then(|index| files.get(index).copied());
     let inventory = InventoryInput::from_index(&db, inventory);
     let project = Project::new(&db, files.clone(), config, inventory);
     Ok(LoadedProject {
