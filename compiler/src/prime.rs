@@ -4,9 +4,10 @@
 //!
 //! The queries are pure and memoized, and a clone of the database is a handle on the same
 //! storage: what a thread computes on its clone, the sequential code that follows finds done.
-//! So `check` and `build` first parse every file and check every item on all cores, then
-//! collect the results in their deterministic order exactly as they would without this step —
-//! which is why priming cannot change any output, only when the work happens.
+//! So [`crate::project::load`] parses every file on all cores ([`parse_files`]), `check` and
+//! `build` check every item on all cores, and the commands then collect the results in their
+//! deterministic order exactly as they would without this step — which is why priming cannot
+//! change any output, only when the work happens.
 //! rust-analyzer primes its caches the same way when a workspace opens.
 //!
 //! A build's resources are the exception: they are needed once, as text, and take several
@@ -36,7 +37,8 @@ const BATCH: usize = 2;
 /// speed-up.
 const MAX_THREADS: usize = 8;
 
-/// Parses `files`, one file per task, on every core.
+/// Parses `files`, one file per task, on every core: what [`crate::project::load`] does as
+/// soon as it has read them.
 pub fn parse_files(db: &Database, files: &[SourceFile]) {
     in_parallel(db, files, 1, |db, &file, _: &mut Vec<()>| {
         file_items(db, file);
@@ -46,7 +48,7 @@ pub fn parse_files(db: &Database, files: &[SourceFile]) {
 /// Parses every file and checks every item of the project, and gathers each file's
 /// diagnostics.
 pub fn check(db: &Database, project: Project) {
-    check_items(db, &parse(db, project), project, |_, _| {}, |_| {});
+    check_items(db, &items(db, project), project, |_, _| {}, |_| {});
 }
 
 /// Checks the project as [`check`] does and works out what reaches the routes of every table
@@ -61,7 +63,7 @@ pub fn check(db: &Database, project: Project) {
 pub fn build(db: &Database, project: Project) {
     check_items(
         db,
-        &parse(db, project),
+        &items(db, project),
         project,
         |db, item| lower::prepare(db, project, item),
         |db| lower::prepare_project(db, project),
@@ -75,7 +77,7 @@ pub fn documents(
     project: Project,
     format: Format,
 ) -> Result<Vec<Document>, EmitError> {
-    let items = tables_first(db, parse(db, project));
+    let items = tables_first(db, items(db, project));
     let written = in_parallel(db, &items, BATCH, |db, &(file, i), out| {
         if let Some(&item) = file_items(db, file).get(i) {
             for resource in lower::lower_item_unmemoized(db, project, item) {
@@ -111,7 +113,7 @@ pub fn documents(
 /// the database (for `apply` and `diff`, which read them as values).
 #[cfg(feature = "cluster")]
 pub fn lower(db: &Database, project: Project) {
-    let items = tables_first(db, parse(db, project));
+    let items = tables_first(db, items(db, project));
     in_parallel(db, &items, BATCH, |db, &(file, i), _: &mut Vec<()>| {
         if let Some(&item) = file_items(db, file).get(i) {
             lower::lower_item(db, project, item);
@@ -130,9 +132,14 @@ fn tables_first(db: &Database, items: Vec<(SourceFile, usize)>) -> Vec<(SourceFi
     tables
 }
 
-/// Checks every item (and runs `also` on it), and runs the project-wide checks, which read the
-/// items' summaries rather than their checks, then gathers each file's diagnostics, then runs
-/// `also_whole`.
+/// Checks every item (and runs `also` on it), and, as one task beside them, runs the
+/// project-wide checks (which read the items' summaries rather than their checks), gathers
+/// each file's diagnostics and runs `also_whole`.
+///
+/// That task reads what the items' tasks compute, item after item in project order, computing
+/// what is not done yet. So the items are handed out from the last: handed out from the first,
+/// the other threads would want the very item it is computing, wait for it, and the phase would
+/// run in lockstep on one core at a time (a 4 ms policy-usage walk at 10k routes, measured).
 fn check_items(
     db: &Database,
     items: &[(SourceFile, usize)],
@@ -140,58 +147,33 @@ fn check_items(
     also: impl for<'db> Fn(&'db Database, Item<'db>) + Sync,
     also_whole: impl Fn(&Database) + Sync,
 ) {
-    beside_the_items(
-        db,
-        items,
-        |db, item| {
-            check_item(db, project, item);
-            summarize(db, item);
-            also(db, item);
-        },
-        |db| {
-            project_checks(db, project);
-            for &file in project.files(db) {
-                file_diagnostics(db, project, file);
-            }
-            also_whole(db);
-        },
-    );
-}
-
-/// Runs `each` for every item and `whole` once, on every core, `whole` as a task of its own
-/// drawn first: a project-wide query so runs beside the items' work, instead of on whichever
-/// thread first needs it while the others wait.
-///
-/// `whole` reads what `each` computes, item after item in project order, computing what is not
-/// done yet. So the items are handed out from the last: handed out from the first, the other
-/// threads would want the very item `whole` is computing, wait for it, and the phase would run
-/// in lockstep on one core at a time (a 4 ms policy-usage walk at 10k routes, measured).
-fn beside_the_items(
-    db: &Database,
-    items: &[(SourceFile, usize)],
-    each: impl for<'db> Fn(&'db Database, Item<'db>) + Sync,
-    whole: impl Fn(&Database) + Sync,
-) {
     let tasks: Vec<Option<(SourceFile, usize)>> = std::iter::once(None)
         .chain(items.iter().rev().copied().map(Some))
         .collect();
     in_parallel(db, &tasks, BATCH, |db, task, _: &mut Vec<()>| match *task {
         Some((file, i)) => {
             if let Some(&item) = file_items(db, file).get(i) {
-                each(db, item);
+                check_item(db, project, item);
+                summarize(db, item);
+                also(db, item);
             }
         }
-        None => whole(db),
+        None => {
+            project_checks(db, project);
+            for &file in project.files(db) {
+                file_diagnostics(db, project, file);
+            }
+            also_whole(db);
+        }
     });
 }
 
-/// Parses the files of the project (those [`crate::project::load`] has not parsed already),
-/// and returns every item as its file and its index there: a handle that every clone of the
-/// database can resolve.
-fn parse(db: &Database, project: Project) -> Vec<(SourceFile, usize)> {
-    let files = project.files(db);
-    parse_files(db, files);
-    files
+/// Every item of the project as its file and its index there: a handle that every clone of the
+/// database can resolve. The files are parsed already ([`crate::project::load`] parses them as
+/// it reads them).
+fn items(db: &Database, project: Project) -> Vec<(SourceFile, usize)> {
+    project
+        .files(db)
         .iter()
         .flat_map(|&file| (0..file_items(db, file).len()).map(move |i| (file, i)))
         .collect()

@@ -378,20 +378,29 @@ fn read_with<I: Send, S>(
     // Only a project (a folder with route.toml) gets a cache folder written into it.
     let cache =
         (config_file.is_some() && !options.no_cache).then(|| InventoryCache::in_project(&root));
+    // Known before reading: each file is either read or reported unreadable (or, when it is the
+    // one asked for, its error ends the read).
+    let no_files = paths.is_empty() && unreadable.is_empty();
     // Neither needs the other, and decoding the inventory takes longer than reading the
     // sources.
     let (inventory, read) = crate::prime::beside(
         || read_inventories(&inventory_files, cache.as_ref()).map(inventory),
         || {
-            let read = read_sources(paths, focus_index)?;
-            let none = read.sources.is_empty();
-            Ok((sources(read.sources), none, read.focus, read.unreadable))
+            read_sources(paths, focus_index).map(|read| ReadSources {
+                sources: sources(read.sources),
+                focus: read.focus,
+                unreadable: read.unreadable,
+            })
         },
     );
     let inventory = inventory?;
-    let (sources, no_sources, focus, errors) = read?;
+    let ReadSources {
+        sources,
+        focus,
+        unreadable: errors,
+    } = read?;
     unreadable.extend(errors);
-    if no_sources && unreadable.is_empty() {
+    if no_files {
         notes.push(format!(
             "no .{SOURCE_EXTENSION} files in {}",
             display_path(&root)
@@ -410,10 +419,10 @@ fn read_with<I: Send, S>(
     })
 }
 
-/// The sources of a project that could be read.
-struct ReadSources {
+/// The sources of a project that could be read (`S`: as read, or as the caller turned them).
+struct ReadSources<S = Vec<(SourcePath, String)>> {
     /// In order, with their text.
-    sources: Vec<(SourcePath, String)>,
+    sources: S,
     /// Where the one file asked for went in `sources`.
     focus: Option<usize>,
     /// Why the others could not be read.
@@ -722,6 +731,34 @@ mod tests {
                 "not UTF-8 text (byte 0xff); files must be UTF-8".to_owned()
             ))
         );
+    }
+
+    /// The note is for a folder with no source file at all: not for one whose only file cannot
+    /// be read (that file is reported instead), nor for one with a source.
+    #[test]
+    fn only_a_folder_without_source_files_gets_the_no_files_note() {
+        let notes_of = |files: &[(&str, &[u8])]| {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            for (name, bytes) in files {
+                fs::write(dir.path().join(name), bytes).expect("a file written");
+            }
+            let read = read(&LoadOptions {
+                path: Some(dir.path().to_path_buf()),
+                ..LoadOptions::default()
+            })
+            .expect("the folder is read");
+            let no_files = read
+                .notes
+                .iter()
+                .any(|n| n.starts_with("no .route files in"));
+            (no_files, read.sources.len(), read.unreadable.len())
+        };
+        assert_eq!(notes_of(&[]), (true, 0, 0));
+        assert_eq!(
+            notes_of(&[("a.route", b"routes a {\n  \xff")]),
+            (false, 0, 1)
+        );
+        assert_eq!(notes_of(&[("a.route", b"routes a {}\n")]), (false, 1, 0));
     }
 
     #[test]

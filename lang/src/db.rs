@@ -131,6 +131,7 @@ impl InventoryInput {
         InventoryInput::from_index(db, Arc::new(InventoryIndex::new(inventory)))
     }
 
+    /// The inventory itself.
     pub fn inventory<D: ?Sized + salsa::Database>(self, db: &D) -> &Inventory {
         self.index(db).inventory()
     }
@@ -386,11 +387,6 @@ pub fn item_index(db: &dyn Db, project: Project) -> ItemIndex<'_> {
         }
     }
     index
-}
-
-/// The inventory with its lookup tables (see [`InventoryInput`]).
-pub fn inventory_index(db: &dyn Db, inventory: InventoryInput) -> &Arc<InventoryIndex> {
-    inventory.index(db)
 }
 
 /// Every diagnostic of one file: syntax errors, item checks and the project-wide checks that

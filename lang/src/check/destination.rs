@@ -8,7 +8,7 @@ use crate::check::policy::{self, PolicyLevel};
 use crate::check::selector::{check_label_keys, selector_pairs, selector_text, unknown_value};
 use crate::check::{Ctx, ItemDiagnostic, cluster_list, list_names};
 use crate::codes::Code;
-use crate::db::{Db, Item, Project, inventory_index};
+use crate::db::{Db, Item, Project};
 use crate::inventory::{InventoryIndex, Protocol, Service, ServicePort, ServiceRef};
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{self, DestinationStmt, PortRef, Span};
@@ -64,7 +64,7 @@ pub fn destination_backends<'db>(
     let ast::ItemKind::Destination(destination) = &item.syntax(db).kind else {
         return DestinationBackends::default();
     };
-    let inventory = inventory_index(db, project.inventory(db));
+    let inventory = project.inventory(db).index(db);
     let scope = cluster_scope(destination);
     let mut matched = BTreeSet::new();
     let mut unmatched = Vec::new();

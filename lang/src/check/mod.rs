@@ -22,9 +22,7 @@ mod test;
 use std::ops::Deref;
 
 use crate::codes::Code;
-use crate::db::{
-    Db, Item, ItemIndex, ItemTag, Project, SourceFile, file_namespace, inventory_index, item_index,
-};
+use crate::db::{Db, Item, ItemIndex, ItemTag, Project, SourceFile, file_namespace, item_index};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::inventory::InventoryIndex;
 use crate::suggest::did_you_mean;
@@ -192,7 +190,7 @@ impl<'db> ItemContext<'db> {
             project,
             item,
             index: item_index(db, project),
-            inventory: inventory_index(db, project.inventory(db)),
+            inventory: project.inventory(db).index(db),
             namespace: file_namespace(db, project, item.file(db)),
         }
     }

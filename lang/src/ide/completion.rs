@@ -21,8 +21,7 @@ use crate::check::{
     table_summary,
 };
 use crate::db::{
-    Db, Item, ItemIndex, ItemTag, Project, SourceFile, file_namespace, inventory_index, item_index,
-    parse_file,
+    Db, Item, ItemIndex, ItemTag, Project, SourceFile, file_namespace, item_index, parse_file,
 };
 use crate::inventory::{InventoryIndex, LabelIndex, Protocol, infer_protocol};
 use crate::syntax::Parse;
@@ -88,7 +87,7 @@ pub fn completions(
         db,
         project,
         index: item_index(db, project),
-        inventory: inventory_index(db, project.inventory(db)),
+        inventory: project.inventory(db).index(db),
         namespace: file_namespace(db, project, file),
     };
     let mut acc = Acc {

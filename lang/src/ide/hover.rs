@@ -15,9 +15,7 @@ use super::{
 use crate::check::{
     FieldSpec, PolicyKind, destination_backends, gateway_clusters, policy_kind, table_summary,
 };
-use crate::db::{
-    Db, Item, ItemTag, Project, SourceFile, file_namespace, inventory_index, item_index, parse_file,
-};
+use crate::db::{Db, Item, ItemTag, Project, SourceFile, file_namespace, item_index, parse_file};
 use crate::inventory::{InventoryIndex, ServicePort, TargetPort, infer_protocol};
 use crate::syntax::ast::{self, LabelMatch, PortRef, QualifiedName};
 use crate::syntax::literal::{bare_or_quoted, quote};
@@ -44,7 +42,7 @@ pub fn hover(db: &dyn Db, project: Project, file: SourceFile, offset: u32) -> Op
         db,
         project,
         file,
-        inventory: inventory_index(db, project.inventory(db)),
+        inventory: project.inventory(db).index(db),
     };
     let keyword = match node {
         // A word the tree does not name: a keyword, the statement's own or one inside it.

@@ -10,9 +10,7 @@
 use super::classify::{Node, walk};
 use super::{TextRange, item_of, list_some, range_of, slice, touches};
 use crate::check::destination_backends;
-use crate::db::{
-    Db, ItemTag, Project, SourceFile, file_namespace, inventory_index, item_index, parse_file,
-};
+use crate::db::{Db, ItemTag, Project, SourceFile, file_namespace, item_index, parse_file};
 use crate::inventory::InventoryIndex;
 use crate::syntax::ast::{self, Span, Target};
 
@@ -39,7 +37,7 @@ pub fn inlay_hints(
     let cx = Ctx {
         db,
         project,
-        inventory: inventory_index(db, project.inventory(db)),
+        inventory: project.inventory(db).index(db),
         namespace: file_namespace(db, project, file),
     };
     // Only the statements in the range are visited: the walk's window is in tokens.
