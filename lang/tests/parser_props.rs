@@ -196,6 +196,40 @@ proptest! {
             prop_assert_eq!(parse_reusing(&text, &mut cache), parse(&text));
         }
     }
+
+    /// Keystrokes anywhere, line breaks, quotes and comment marks included: the parse that
+    /// lexes only the edited lines again is the fresh parse.
+    #[test]
+    fn keystrokes_anywhere_parse_as_fresh_text(
+        file in 0..VALID.len(),
+        keystrokes in proptest::collection::vec(
+            (any::<usize>(), 0..4usize, proptest::sample::select(KEYS)),
+            1..12,
+        ),
+    ) {
+        let mut cache = ItemCache::default();
+        let mut text = VALID[file].to_string();
+        prop_assert_eq!(parse_reusing(&text, &mut cache), parse(&text));
+        for (at, len, typed) in keystrokes {
+            let start = floor_boundary(&text, at % (text.len() + 1));
+            let end = floor_boundary(&text, (start + len).min(text.len()));
+            text.replace_range(start..end, typed);
+            prop_assert_eq!(parse_reusing(&text, &mut cache), parse(&text));
+        }
+    }
+}
+
+/// What [`keystrokes_anywhere_parse_as_fresh_text`] types.
+const KEYS: &[&str] = &[
+    "", "a", " ", "\n", "\"", "#", "##", "{", "}", "1", "é", "\n\n", "x\ny",
+];
+
+/// `at`, or the start of the character it falls inside.
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Which items of `after` hold the very tree (not an equal copy) of the item at the same

@@ -134,9 +134,37 @@ pub fn apply_change(text: &mut String, change: lsp::TextDocumentContentChangeEve
     match change.range {
         None => *text = change.text,
         Some(range) => {
-            let range = Lines::new(text).text_range(range);
+            let range = edited_range(text, range);
             text.replace_range(range.start as usize..range.end as usize, &change.text);
         }
+    }
+}
+
+/// The byte range of `range` in `text`, as [`Lines::text_range`] gives it, from an index of
+/// the lines the range spans only: a keystroke in a large file must not index every line of
+/// it (5 ms on a 17 MB file).
+fn edited_range(text: &str, range: Range) -> TextRange {
+    let first = range.start.line.min(range.end.line);
+    let last = range.start.line.max(range.end.line);
+    let from = line_start(text, first);
+    let window = text.get(from..).unwrap_or_default();
+    let window = window
+        .get(..line_start(window, (last - first).saturating_add(1)))
+        .unwrap_or(window);
+    let relative = |position: Position| Position::new(position.line - first, position.character);
+    let edited =
+        Lines::new(window).text_range(Range::new(relative(range.start), relative(range.end)));
+    let from = u32::try_from(from).unwrap_or(u32::MAX);
+    TextRange::new(edited.start + from, edited.end + from)
+}
+
+/// The offset at which line `line` of `text` starts; the end of the text past its last line.
+fn line_start(text: &str, line: u32) -> usize {
+    match line.checked_sub(1) {
+        None => 0,
+        Some(breaks) => memchr::memchr_iter(b'\n', text.as_bytes())
+            .nth(breaks as usize)
+            .map_or(text.len(), |newline| newline + 1),
     }
 }
 
@@ -258,6 +286,27 @@ mod tests {
         // Inside a character, and past the end.
         assert_eq!(lines.position(7), Position::new(1, 2));
         assert_eq!(lines.position(999), Position::new(2, 0));
+    }
+
+    /// Finding an edit's range from the lines it spans gives what the index of the whole
+    /// text gives, for every pair of positions in and past the text.
+    #[test]
+    fn edited_ranges_are_found_from_their_lines() {
+        let text = "# é😀 x\nab\r\ncd\n\n  last";
+        let lines = Lines::new(text);
+        let positions: Vec<Position> = (0..6)
+            .flat_map(|line| (0..10).map(move |character| Position::new(line, character)))
+            .collect();
+        for &start in &positions {
+            for &end in &positions {
+                let range = Range::new(start, end);
+                assert_eq!(
+                    edited_range(text, range),
+                    lines.text_range(range),
+                    "{range:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -686,12 +686,19 @@ impl State {
     /// Sets the text of a file in every project that holds it.
     fn set_text(&mut self, key: &FileKey, text: String) {
         let db = &mut self.db;
-        for entry in self.projects.values() {
-            if let Some(&file) = entry.files.get(key)
-                && *file.text(&*db) != text
-            {
+        let changed: Vec<SourceFile> = self
+            .projects
+            .values()
+            .filter_map(|entry| entry.files.get(key).copied())
+            .filter(|file| *file.text(&*db) != text)
+            .collect();
+        // The last file takes the text itself, so that a keystroke copies a large file's text
+        // once (the document keeps its own).
+        if let Some((last, others)) = changed.split_last() {
+            for file in others {
                 file.set_text(db).to(text.clone());
             }
+            last.set_text(db).to(text);
         }
     }
 

@@ -190,6 +190,33 @@ impl<'s> Tokens<'s> {
         self.ranges.get(at).copied().unwrap_or_default()
     }
 
+    /// Where token `at` stands on its line: its [`Tok::column`] and [`Tok::first_on_line`],
+    /// found without making the tokens before it.
+    pub fn place(&self, at: usize) -> (u32, bool) {
+        let start = self.range(at).start as usize;
+        let line_start = self.line_start(start);
+        let first_on_line = self
+            .previous_start(at)
+            .is_none_or(|previous| previous < line_start);
+        (offset(start.saturating_sub(line_start)), first_on_line)
+    }
+
+    /// The offset of the start of the line that holds offset `at`.
+    fn line_start(&self, at: usize) -> usize {
+        self.text
+            .as_bytes()
+            .get(..at)
+            .and_then(|before| memchr::memrchr(b'\n', before))
+            .map_or(0, |newline| newline + 1)
+    }
+
+    /// The start of the token before token `at`.
+    fn previous_start(&self, at: usize) -> Option<usize> {
+        at.checked_sub(1)
+            .and_then(|i| self.ranges.get(i))
+            .map(|r| r.start as usize)
+    }
+
     /// The tokens `run` as the parser sees them, with their place on their line, into `out`
     /// (cleared first).
     pub fn toks(&self, run: std::ops::Range<usize>, out: &mut Vec<Tok<'s>>) {
@@ -206,15 +233,8 @@ impl<'s> Tokens<'s> {
         out.reserve(kinds.len());
         let bytes = self.text.as_bytes();
         let first = first.start as usize;
-        let mut line_start = bytes
-            .get(..first)
-            .and_then(|before| memchr::memrchr(b'\n', before))
-            .map_or(0, |newline| newline + 1);
-        let mut previous_start = run
-            .start
-            .checked_sub(1)
-            .and_then(|i| self.ranges.get(i))
-            .map(|r| r.start as usize);
+        let mut line_start = self.line_start(first);
+        let mut previous_start = self.previous_start(run.start);
         let mut previous_end = first;
         for (&kind, range) in kinds.iter().zip(ranges) {
             let (start, end) = (range.start as usize, range.end as usize);

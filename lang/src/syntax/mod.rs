@@ -16,6 +16,7 @@ mod chunk;
 mod lexer;
 pub mod literal;
 mod parser;
+mod relex;
 mod reuse;
 
 pub use lexer::{Token, lex};

@@ -15,6 +15,8 @@
 //! Errors found at a token that the lexer already reported (an invalid character, a malformed
 //! number) are dropped, since the lexical error says it better.
 
+use std::cell::OnceCell;
+
 use chumsky::DefaultExpected;
 use chumsky::error::{EmptyErr, LabelError, RichPattern, RichReason};
 use chumsky::input::InputRef;
@@ -40,7 +42,7 @@ pub(super) fn parse(text: &str, cache: Option<&mut ItemCache>) -> Parse {
 }
 
 /// [`parse`], making the parser's tokens about `batch_tokens` at a time.
-fn parse_in_batches(text: &str, cache: Option<&mut ItemCache>, batch_tokens: usize) -> Parse {
+fn parse_in_batches(text: &str, mut cache: Option<&mut ItemCache>, batch_tokens: usize) -> Parse {
     // Only a parse without a cache (`routec`'s) works on the current rayon pool: items are
     // independent, so a large file's parts lexed and batches parsed there, concatenated, are
     // exactly what one pass gives. An editor's parse keeps its cache in order and stays on its
@@ -52,10 +54,9 @@ fn parse_in_batches(text: &str, cache: Option<&mut ItemCache>, batch_tokens: usi
         tokens,
         comments,
         mut errors,
-    } = if on_pool {
-        lex_file(text)
-    } else {
-        lex_part(text, 0..text.len())
+    } = match cache.as_deref_mut() {
+        None => lex_file(text),
+        Some(cache) => cache.relex(text),
     };
     let chunks = chunk::chunk(&tokens, &mut errors);
     let file = FileTokens {
@@ -115,9 +116,10 @@ fn parse_batch(
         return;
     };
     let first = first.start;
-    let mut toks = Vec::new();
-    file.tokens.toks(first..last.end, &mut toks);
-    let item_parser = item();
+    // The parser's tokens and the grammar are made when the batch's first item is parsed: an
+    // editor's parse after a keystroke takes almost every item from `reuse`.
+    let toks = OnceCell::new();
+    let item_parser = OnceCell::new();
     for c in batch {
         let error_item = |at: usize, len: usize, doc: Option<String>| ParsedItem {
             item: std::sync::Arc::new(ast::Item {
@@ -136,8 +138,7 @@ fn parse_batch(
             }
             ChunkKind::Item => {
                 let doc = doc_comment(file.comments, c.start, file.tokens.text);
-                let slice = toks.get(c.start - first..c.end - first).unwrap_or(&[]);
-                let key = reuse.key(slice, file.tokens.ranges.get(c.start..c.end).unwrap_or(&[]));
+                let key = reuse.key(file.tokens, c.start..c.end);
                 if let Some(item) = key.as_ref().and_then(|key| reuse.get(key)) {
                     reuse.keep(key, &item);
                     items.push(ParsedItem {
@@ -147,7 +148,13 @@ fn parse_batch(
                     });
                     continue;
                 }
-                let (output, errs) = item_parser.parse(slice);
+                let toks = toks.get_or_init(|| {
+                    let mut toks = Vec::new();
+                    file.tokens.toks(first..last.end, &mut toks);
+                    toks
+                });
+                let slice = toks.get(c.start - first..c.end - first).unwrap_or(&[]);
+                let (output, errs) = item_parser.get_or_init(item).parse(slice);
                 let clean = errs.is_empty();
                 errors.extend(
                     errs.into_iter()
@@ -198,11 +205,11 @@ fn batches(chunks: &[chunk::Chunk], tokens: usize) -> impl Iterator<Item = &[chu
 }
 
 /// A file's tokens, with the comments set aside.
-struct Lexed<'s> {
-    tokens: Tokens<'s>,
-    comments: Vec<Comment>,
+pub(super) struct Lexed<'s> {
+    pub tokens: Tokens<'s>,
+    pub comments: Vec<Comment>,
     /// The lexical errors.
-    errors: Vec<SyntaxError>,
+    pub errors: Vec<SyntaxError>,
 }
 
 /// Lexes `text`, separates the comments and reports lexical errors.
@@ -271,7 +278,7 @@ fn line_parts(text: &str, size: usize) -> Vec<std::ops::Range<usize>> {
 
 /// Lexes the lines `part` of `text` (see [`lex_file`]); ranges are in `text`, and each
 /// comment's next token is counted from the part's first.
-fn lex_part(text: &str, part: std::ops::Range<usize>) -> Lexed<'_> {
+pub(super) fn lex_part(text: &str, part: std::ops::Range<usize>) -> Lexed<'_> {
     let source = text.get(part.clone()).unwrap_or("");
     let base = index(part.start);
     // Route files average more than four bytes a token (6.5 for generated ones), so room for a

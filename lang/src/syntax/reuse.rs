@@ -3,8 +3,9 @@
 //! Spans are token indices relative to their item, so an item whose tokens did not change
 //! parses to an equal tree. [`ItemCache`] keeps the trees of a file's last parse, keyed by the
 //! source text they were parsed from, and [`super::parse_reusing`] hands those trees back
-//! instead of running the grammar again: an edit then costs one lex of the file and the parse
-//! of the edited item, the previous revision's trees are not dropped, and comparing the new
+//! instead of running the grammar again: an edit then costs a lex of the edited lines (see
+//! [`super::relex`]), a pass over the file's tokens to find its items and the parse of the
+//! edited item, the previous revision's trees are not dropped, and comparing the new
 //! parse with the old one (what lets salsa backdate it) stops at `Arc`'s pointer equality.
 //!
 //! The result must be exactly what [`super::parse`] returns, so the key is everything the
@@ -20,16 +21,26 @@ use std::sync::Arc;
 
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
-use super::TextRange;
 use super::ast;
-use super::lexer::Tok;
+use super::lexer::Tokens;
+use super::parser::Lexed;
+use super::relex::LastLex;
 
-/// The error-free item trees of a file's last parse, by the text they were parsed from.
+/// The error-free item trees of a file's last parse, by the text they were parsed from, and
+/// the lexing of that text (see [`super::relex`]).
 #[derive(Debug, Default)]
 pub struct ItemCache {
     /// The text of the last parse; entries point into it.
     text: String,
     entries: FxHashMap<u64, Entry>,
+    lex: LastLex,
+}
+
+impl ItemCache {
+    /// Lexes `text`, from the lexing of the last parse's text.
+    pub(super) fn relex<'s>(&mut self, text: &'s str) -> Lexed<'s> {
+        self.lex.relex(&self.text, text)
+    }
 }
 
 #[derive(Debug)]
@@ -68,19 +79,19 @@ impl<'a> Reuse<'a> {
         }
     }
 
-    /// The key of the item made of `toks`, whose byte ranges are `ranges`; `None` when there
-    /// is no cache.
-    pub(super) fn key(&self, toks: &[Tok<'_>], ranges: &[TextRange]) -> Option<Key> {
+    /// The key of the item made of the tokens `run`; `None` when there is no cache.
+    pub(super) fn key(&self, tokens: &Tokens<'_>, run: Range<usize>) -> Option<Key> {
         self.cache.as_ref()?;
-        let first = toks.first()?;
+        let ranges = tokens.ranges.get(run.clone())?;
         let start = ranges.first()?.start as usize;
         let end = ranges.last()?.end as usize;
         let source = self.text.get(start..end)?;
+        let (column, first_on_line) = tokens.place(run.start);
         Some(Key {
-            hash: FxBuildHasher.hash_one((source, first.column, first.first_on_line)),
+            hash: FxBuildHasher.hash_one((source, column, first_on_line)),
             range: start..end,
-            column: first.column,
-            first_on_line: first.first_on_line,
+            column,
+            first_on_line,
         })
     }
 
