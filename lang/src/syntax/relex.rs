@@ -46,13 +46,10 @@ impl LastLex {
     /// Puts the lexing of the edited lines in place of the old lexing of those lines, and
     /// moves everything after them.
     fn splice(&mut self, lines: &EditedLines, edited: Lexed<'_>) {
-        let moved = Shift {
-            grown: lines.new.end >= lines.old.end,
-            by: offset(lines.new.end.abs_diff(lines.old.end)),
-        };
-        let old = lines.old.start..lines.old.end;
+        let moved = Shift::between(lines.old.end, lines.new.end);
+        let old = &lines.old;
 
-        let tokens = run(&self.ranges, |range| range.start as usize, &old);
+        let tokens = run(&self.ranges, |range| range.start as usize, old);
         let first_token = offset(tokens.start);
         let added = edited.tokens.ranges.len();
         self.kinds.splice(tokens.clone(), edited.tokens.kinds);
@@ -60,12 +57,9 @@ impl LastLex {
         for range in self.ranges.iter_mut().skip(tokens.start + added) {
             *range = moved.range(*range);
         }
-        let tokens_moved = Shift {
-            grown: added >= tokens.len(),
-            by: offset(added.abs_diff(tokens.len())),
-        };
+        let tokens_moved = Shift::between(tokens.len(), added);
 
-        let comments = run(&self.comments, |c| c.range.start as usize, &old);
+        let comments = run(&self.comments, |c| c.range.start as usize, old);
         let edited_comments = edited.comments.into_iter().map(|comment| Comment {
             next_token: comment.next_token + first_token,
             ..comment
@@ -77,7 +71,7 @@ impl LastLex {
             comment.next_token = tokens_moved.apply(comment.next_token);
         }
 
-        let errors = run(&self.errors, |e| e.range.start as usize, &old);
+        let errors = run(&self.errors, |e| e.range.start as usize, old);
         let added = edited.errors.len();
         self.errors.splice(errors.clone(), edited.errors);
         for error in self.errors.iter_mut().skip(errors.start + added) {
@@ -162,7 +156,7 @@ fn run<T>(items: &[T], start: impl Fn(&T) -> usize, lines: &Range<usize>) -> Ran
     first..end.max(first)
 }
 
-/// How far what follows an edit moved.
+/// How far what follows an edit moved: offsets, or token indices.
 #[derive(Clone, Copy)]
 struct Shift {
     grown: bool,
@@ -170,6 +164,14 @@ struct Shift {
 }
 
 impl Shift {
+    /// The move of what stood at `old` and stands at `new` now.
+    fn between(old: usize, new: usize) -> Shift {
+        Shift {
+            grown: new >= old,
+            by: offset(new.abs_diff(old)),
+        }
+    }
+
     fn apply(self, at: u32) -> u32 {
         if self.grown {
             at + self.by
