@@ -221,7 +221,8 @@ proptest! {
 
 /// What [`keystrokes_anywhere_parse_as_fresh_text`] types.
 const KEYS: &[&str] = &[
-    "", "a", " ", "\t", "\n", "\r", "\r\n", "\"", "#", "##", "{", "}", "1", "é", "\n\n", "x\ny",
+    "", "a", " ", "\t", "\n", "\r", "\r\n", "\"", "\\", "'", "#", "##", "{", "}", "1", "1s", "é",
+    "\n\n", "x\ny",
 ];
 
 /// `at`, or the start of the character it falls inside.
