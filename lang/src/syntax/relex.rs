@@ -4,9 +4,9 @@
 //! of their line), so after an edit the tokens of the lines before it are those of the last
 //! lexing, the tokens of the lines after it are those of the last lexing moved by the edit's
 //! change in length, and only the lines in between are lexed. The result is exactly a fresh
-//! lexing of the new text. The editor's parse ([`super::parse_reusing`]) keeps its last lexing
-//! in its [`super::ItemCache`] for this: a keystroke in a 17 MB file lexes a line instead of
-//! the file.
+//! lexing of the new text. The editor's parse ([`super::parse_reusing`]) keeps the last lexing
+//! of a file it parses again in its [`super::ItemCache`] for this: a keystroke in a 17 MB file
+//! lexes a line instead of the file.
 //!
 //! The edit is found by comparing the two texts (their common prefix and suffix), not taken
 //! from the editor: the parse stays a function of the text.

@@ -23,7 +23,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::ast;
 use super::lexer::Tokens;
-use super::parser::Lexed;
+use super::parser::{Lexed, lex_part};
 use super::relex::LastLex;
 
 /// The error-free item trees of a file's last parse, by the text they were parsed from, and
@@ -33,13 +33,21 @@ pub struct ItemCache {
     /// The text of the last parse; entries point into it.
     text: String,
     entries: FxHashMap<u64, Entry>,
-    lex: LastLex,
+    /// The lexing of [`Self::text`], kept from a file's second parse on: a file parsed again
+    /// is being edited, and the others of a workspace need not hold their tokens twice.
+    lex: Option<LastLex>,
 }
 
 impl ItemCache {
-    /// Lexes `text`, from the lexing of the last parse's text.
+    /// Lexes `text`, from the lexing of the last parse's text when it is kept.
     pub(super) fn relex<'s>(&mut self, text: &'s str) -> Lexed<'s> {
-        self.lex.relex(&self.text, text)
+        if let Some(lex) = &mut self.lex {
+            return lex.relex(&self.text, text);
+        }
+        if self.text.is_empty() {
+            return lex_part(text, 0..text.len());
+        }
+        self.lex.insert(LastLex::default()).relex("", text)
     }
 }
 
@@ -130,5 +138,22 @@ impl<'a> Reuse<'a> {
             cache.text.push_str(self.text);
             cache.entries = self.next;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workspace's files are parsed once when it opens; only those parsed again (edited)
+    /// keep their tokens for the next edit.
+    #[test]
+    fn the_lexing_is_kept_from_the_second_parse_on() {
+        let mut cache = ItemCache::default();
+        let text = "gateway g {\n  cluster c\n}\n";
+        crate::syntax::parse_reusing(text, &mut cache);
+        assert!(cache.lex.is_none());
+        crate::syntax::parse_reusing(&text.replace('c', "d"), &mut cache);
+        assert!(cache.lex.is_some());
     }
 }
