@@ -4,11 +4,11 @@
 //! The `mimalloc` crate's allocator passes every request to `mi_malloc_aligned`, whose checks
 //! for a requested alignment cost about as much again as the allocation itself: allocating
 //! was 7% of a build's instructions at 10k routes (callgrind), over half a million requests
-//! for types aligned to 8 bytes or less, and this allocator takes 3% off the whole. Every mimalloc block is aligned to at least a machine
-//! word (its size classes are multiples of it and its pages start aligned), so such requests
-//! can take `mi_malloc`; larger alignments keep the aligned entry points. The crate's own
-//! open change to do the same is purpleprotocol/mimalloc_rust#170; this module goes when it
-//! lands.
+//! for types aligned to 8 bytes or less, and this allocator takes 3% off the whole. Every
+//! mimalloc block is aligned to at least a machine word (its size classes are multiples of it
+//! and its pages start aligned), so such requests can take `mi_malloc`; larger alignments keep
+//! the aligned entry points. The crate's own open change to do the same is
+//! purpleprotocol/mimalloc_rust#170; this module goes when it lands.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::ffi::c_void;
