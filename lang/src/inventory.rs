@@ -763,8 +763,9 @@ fn sorted<'a>(names: impl Iterator<Item = &'a String>) -> std::vec::IntoIter<&'a
     names.into_iter()
 }
 
-/// Lookups over one [`Inventory`], built once (O(n log n)): names are found in O(log n), and
-/// label selectors cost the length of their rarest label's list, not a scan of the inventory.
+/// Lookups over one [`Inventory`], built once: the names a check looks up most (namespaces,
+/// services) are hashed, clusters and their namespaces found in O(log n), and label selectors
+/// cost the length of their rarest label's list, not a scan of the inventory.
 ///
 /// Built from any inventory, validated or not: when names repeat (possible only for an
 /// inventory built in code, since [`parse_inventory`] rejects duplicates) the first one wins.
