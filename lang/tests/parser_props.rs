@@ -8,7 +8,9 @@ use std::sync::Arc;
 mod support;
 
 use proptest::prelude::*;
-use route_lang::syntax::{ItemCache, Parse, SyntaxErrorKind, lex, parse, parse_reusing};
+use route_lang::syntax::{
+    ItemCache, Parse, SyntaxErrorKind, lex, parse, parse_reusing, parse_with_chumsky_only,
+};
 use support::VOCABULARY;
 
 const VALID: [&str; 2] = [
@@ -87,10 +89,27 @@ fn pieces(text: &str) -> Vec<&str> {
 
 #[derive(Clone, Debug)]
 enum Mutation {
-    Delete { at: usize, len: usize },
-    Duplicate { at: usize, len: usize },
-    Insert { at: usize, word: usize },
-    Swap { a: usize, b: usize },
+    Delete {
+        at: usize,
+        len: usize,
+    },
+    Duplicate {
+        at: usize,
+        len: usize,
+    },
+    Insert {
+        at: usize,
+        word: usize,
+    },
+    /// A token (or the space before one) becomes a word of the vocabulary.
+    Replace {
+        at: usize,
+        word: usize,
+    },
+    Swap {
+        a: usize,
+        b: usize,
+    },
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -98,6 +117,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         (any::<usize>(), 1..8usize).prop_map(|(at, len)| Mutation::Delete { at, len }),
         (any::<usize>(), 1..8usize).prop_map(|(at, len)| Mutation::Duplicate { at, len }),
         (any::<usize>(), any::<usize>()).prop_map(|(at, word)| Mutation::Insert { at, word }),
+        (any::<usize>(), any::<usize>()).prop_map(|(at, word)| Mutation::Replace { at, word }),
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::Swap { a, b }),
     ]
 }
@@ -122,6 +142,12 @@ fn mutate(text: &str, mutations: &[Mutation]) -> String {
                 let word = VOCABULARY[word % VOCABULARY.len()];
                 pieces.insert(at % (pieces.len() + 1), format!(" {word} "));
             }
+            Mutation::Replace { at, word } => {
+                if !pieces.is_empty() {
+                    let at = at % pieces.len();
+                    pieces[at] = format!(" {} ", VOCABULARY[word % VOCABULARY.len()]);
+                }
+            }
             Mutation::Swap { a, b } => {
                 if !pieces.is_empty() {
                     let (a, b) = (a % pieces.len(), b % pieces.len());
@@ -145,11 +171,7 @@ proptest! {
     fn token_soup_never_panics(
         words in proptest::collection::vec((0..VOCABULARY.len(), 0..3usize), 0..200)
     ) {
-        let text: String = words
-            .iter()
-            .map(|&(w, sep)| format!("{}{}", VOCABULARY[w], [" ", "\n", ""][sep]))
-            .collect();
-        check(&text);
+        check(&soup(&words));
     }
 
     #[test]
@@ -158,6 +180,26 @@ proptest! {
         mutations in proptest::collection::vec(mutation(), 1..6),
     ) {
         check(&mutate(VALID[file], &mutations));
+    }
+
+    /// Each item is parsed first by a hand-written descent, and by the chumsky grammar only
+    /// when that gives up: the two must agree, so parsing with chumsky alone gives the same
+    /// trees, errors and all. Mutations keep most items valid and break some in every way.
+    #[test]
+    fn the_first_pass_builds_what_chumsky_builds(
+        file in 0..VALID.len(),
+        mutations in proptest::collection::vec(mutation(), 1..6),
+    ) {
+        let text = mutate(VALID[file], &mutations);
+        prop_assert_eq!(parse(&text), parse_with_chumsky_only(&text));
+    }
+
+    #[test]
+    fn the_first_pass_builds_what_chumsky_builds_from_token_soup(
+        words in proptest::collection::vec((0..VOCABULARY.len(), 0..3usize), 0..200)
+    ) {
+        let text = soup(&words);
+        prop_assert_eq!(parse(&text), parse_with_chumsky_only(&text));
     }
 
     /// Spans are token indices, so spaces anywhere between tokens leave the tree equal (that is
@@ -217,6 +259,14 @@ proptest! {
             prop_assert_eq!(parse_reusing(&text, &mut cache), parse(&text));
         }
     }
+}
+
+/// The words of the vocabulary, each followed by a space, a line break or nothing.
+fn soup(words: &[(usize, usize)]) -> String {
+    words
+        .iter()
+        .map(|&(w, sep)| format!("{}{}", VOCABULARY[w], [" ", "\n", ""][sep]))
+        .collect()
 }
 
 /// What [`keystrokes_anywhere_parse_as_fresh_text`] types.

@@ -265,6 +265,15 @@ impl PartialEq for Tok<'_> {
     }
 }
 
+/// The value of an `Int`, `Duration` or `Percent` token: the lexer classified its text so, so
+/// reading it again gives the value.
+pub(super) fn number_value(text: &str) -> u64 {
+    match number(text) {
+        Number::Int(value) | Number::Duration(value) | Number::Percent(value) => value,
+        Number::Word | Number::Bad(_) => 0,
+    }
+}
+
 /// Classifies the text of a token that starts with a digit, and reads its value.
 pub fn number(text: &str) -> Number {
     if let Some(body) = text.strip_suffix('%') {

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 pub mod ast;
 mod chunk;
+mod descent;
 mod lexer;
 pub mod literal;
 mod parser;
@@ -135,4 +136,11 @@ pub fn parse(text: &str) -> Parse {
 /// parse in `cache`. For callers that parse the same file again after each edit.
 pub fn parse_reusing(text: &str, cache: &mut ItemCache) -> Parse {
     parser::parse(text, Some(cache))
+}
+
+/// [`parse`] without its first pass over each item (see `parser.rs`): every item is parsed by
+/// the chumsky grammar, which the first pass must agree with. For the tests that check so.
+#[doc(hidden)]
+pub fn parse_with_chumsky_only(text: &str) -> Parse {
+    parser::parse_with_chumsky_only(text)
 }
