@@ -11,7 +11,9 @@
 //! parser reports it there). Tokens at depth 0 that start no item form junk chunks.
 //!
 //! Nesting is tracked with an explicit stack, never by recursion; beyond [`MAX_DEPTH`] the
-//! chunk is reported once and not parsed.
+//! chunk is reported once and not parsed. Chunks are cut one after the other, each a function
+//! of its own tokens, so after an edit only those around it are cut again ([`rechunk`]), and
+//! their errors are reported where they are parsed.
 
 use super::lexer::{Token, Tokens};
 use super::{SyntaxError, SyntaxErrorKind};
@@ -37,58 +39,114 @@ pub(super) enum ChunkKind {
     Junk,
 }
 
-/// Cuts a file's `tokens` into chunks, reporting junk and excessive nesting into `errors`.
-/// Every token belongs to exactly one chunk, in order.
-pub(super) fn chunk(tokens: &Tokens<'_>, errors: &mut Vec<SyntaxError>) -> Vec<Chunk> {
-    let mut chunks = Vec::new();
-    let mut start = 0;
+/// Cuts a file's `tokens` into chunks. Every token belongs to exactly one chunk, in order.
+pub(super) fn chunk(tokens: &Tokens<'_>) -> Vec<Chunk> {
+    let everything = TokenEdit {
+        at: 0,
+        removed: 0,
+        added: tokens.len(),
+    };
+    rechunk(tokens, &[], everything)
+}
+
+/// Which tokens an edit replaced: `removed` tokens of the old text at index `at` became
+/// `added` tokens of the new one; the tokens before are the same, and those after are the same
+/// but for their position (see [`super::relex`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct TokenEdit {
+    pub at: usize,
+    pub removed: usize,
+    pub added: usize,
+}
+
+/// [`chunk`] for the new tokens of an `edit`, given the old tokens' chunks: only the chunks
+/// around the edit are cut again.
+///
+/// A chunk is a function of its tokens and the two after it (an item keyword at column 0
+/// inside a block ends the chunk only when a header follows it), and chunks are cut one after
+/// the other, each from its first token with nothing carried over. So the old chunks that end
+/// three tokens or more before the edit stand; cutting resumes at the end of the last of
+/// them; and once a chunk ends after the edit where an old chunk started (moved), every chunk
+/// from there is an old one, moved.
+pub(super) fn rechunk(tokens: &Tokens<'_>, old: &[Chunk], edit: TokenEdit) -> Vec<Chunk> {
+    let kept = old.partition_point(|c| c.end + 3 <= edit.at);
+    let mut chunks = old.get(..kept).unwrap_or_default().to_vec();
+    let mut start = chunks.last().map_or(0, |c| c.end);
+    let after_edit = edit.at + edit.added;
     while start < tokens.len() {
-        let is_item = is_item_keyword(tokens, start);
-        let mut nesting = Nesting::default();
-        let mut too_deep = false;
-        let mut end = start;
-        while let Some(kind) = tokens.kind(end) {
-            match kind {
-                Token::Ident => {
-                    if end > start && starts_item(tokens, end, nesting.depth() == 0) {
-                        break;
-                    }
-                }
-                Token::LBrace | Token::RBrace | Token::LParen | Token::RParen => {}
-                // Starts no item and leaves the nesting as it is: nothing below can happen.
-                _ => {
-                    end += 1;
-                    continue;
-                }
-            }
-            end += 1;
-            let closed_a_brace = nesting.step(kind) == Step::ClosedBrace;
-            if nesting.depth() > MAX_DEPTH && !too_deep {
-                too_deep = true;
-                errors.push(SyntaxError {
-                    kind: SyntaxErrorKind::TooDeep,
-                    range: tokens.range(end - 1),
-                    message: format!(
-                        "too deeply nested: more than {MAX_DEPTH} levels of braces and parentheses"
-                    ),
-                });
-            }
-            if is_item && closed_a_brace && nesting.depth() == 0 {
-                break;
-            }
+        let chunk = next_chunk(tokens, start);
+        start = chunk.end;
+        chunks.push(chunk);
+        if start < after_edit {
+            continue;
         }
-        let kind = match (is_item, too_deep) {
-            (true, false) => ChunkKind::Item,
-            (true, true) => ChunkKind::TooDeep,
-            (false, _) => {
-                report_junk(tokens, start..end, errors);
-                ChunkKind::Junk
-            }
-        };
-        chunks.push(Chunk { start, end, kind });
-        start = end;
+        let old_start = start - edit.added + edit.removed;
+        let resume = old.partition_point(|c| c.start < old_start);
+        if old.get(resume).is_some_and(|c| c.start == old_start) {
+            let moved = |i: usize| i - edit.removed + edit.added;
+            chunks.extend(old.get(resume..).unwrap_or_default().iter().map(|c| Chunk {
+                start: moved(c.start),
+                end: moved(c.end),
+                kind: c.kind,
+            }));
+            return chunks;
+        }
     }
     chunks
+}
+
+/// The chunk that starts at token `start`.
+fn next_chunk(tokens: &Tokens<'_>, start: usize) -> Chunk {
+    let is_item = is_item_keyword(tokens, start);
+    let mut nesting = Nesting::default();
+    let mut too_deep = false;
+    let mut end = start;
+    while let Some(kind) = tokens.kind(end) {
+        match kind {
+            Token::Ident => {
+                if end > start && starts_item(tokens, end, nesting.depth() == 0) {
+                    break;
+                }
+            }
+            Token::LBrace | Token::RBrace | Token::LParen | Token::RParen => {}
+            // Starts no item and leaves the nesting as it is: nothing below can happen.
+            _ => {
+                end += 1;
+                continue;
+            }
+        }
+        end += 1;
+        let closed_a_brace = nesting.step(kind) == Step::ClosedBrace;
+        too_deep |= nesting.depth() > MAX_DEPTH;
+        if is_item && closed_a_brace && nesting.depth() == 0 {
+            break;
+        }
+    }
+    let kind = match (is_item, too_deep) {
+        (true, false) => ChunkKind::Item,
+        (true, true) => ChunkKind::TooDeep,
+        (false, _) => ChunkKind::Junk,
+    };
+    Chunk { start, end, kind }
+}
+
+/// The error of a chunk `run` that nests too deeply (a [`ChunkKind::TooDeep`] one, or junk),
+/// at its first token nested too deeply.
+pub(super) fn too_deep(tokens: &Tokens<'_>, run: std::ops::Range<usize>) -> Option<SyntaxError> {
+    let mut nesting = Nesting::default();
+    let at = run.into_iter().find(|&at| {
+        tokens.kind(at).is_some_and(|kind| {
+            nesting.step(kind);
+            nesting.depth() > MAX_DEPTH
+        })
+    })?;
+    Some(SyntaxError {
+        kind: SyntaxErrorKind::TooDeep,
+        range: tokens.range(at),
+        message: format!(
+            "too deeply nested: more than {MAX_DEPTH} levels of braces and parentheses"
+        ),
+    })
 }
 
 /// Reports a run of tokens that belong to no item, once. Invalid characters and malformed

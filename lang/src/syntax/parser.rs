@@ -68,15 +68,21 @@ fn parse_in_batches(
     // back to that thread only when it allocates again, so an idle pool kept every keystroke's
     // tokens (route-lsp on one 100k-route file: 1.3 GB after 200 edits, 555 MB on one thread).
     let on_pool = cache.is_none();
-    let Lexed {
-        tokens,
-        comments,
-        mut errors,
-    } = match cache.as_deref_mut() {
-        None => lex_file(text),
+    let (
+        Lexed {
+            tokens,
+            comments,
+            mut errors,
+        },
+        chunks,
+    ) = match cache.as_deref_mut() {
+        None => {
+            let lexed = lex_file(text);
+            let chunks = chunk::chunk(&lexed.tokens);
+            (lexed, chunks)
+        }
         Some(cache) => cache.relex(text),
     };
-    let chunks = chunk::chunk(&tokens, &mut errors);
     let file = FileTokens {
         tokens: &tokens,
         comments: &comments,
@@ -108,7 +114,7 @@ fn parse_in_batches(
         for batch in batches {
             parse_batch(&file, batch, passes, &mut reuse, &mut items, &mut errors);
         }
-        reuse.finish();
+        reuse.finish(chunks);
     }
     errors.sort_by_key(|e| (e.range.start, e.range.end));
     errors.dedup();
@@ -152,8 +158,13 @@ fn parse_batch(
         };
         let len = c.end - c.start;
         match c.kind {
-            ChunkKind::Junk => items.push(error_item(c.start, len, None)),
+            ChunkKind::Junk => {
+                chunk::report_junk(file.tokens, c.start..c.end, errors);
+                errors.extend(chunk::too_deep(file.tokens, c.start..c.end));
+                items.push(error_item(c.start, len, None));
+            }
             ChunkKind::TooDeep => {
+                errors.extend(chunk::too_deep(file.tokens, c.start..c.end));
                 let doc = doc_comment(file.comments, c.start, file.tokens.text);
                 items.push(error_item(c.start, len, doc));
             }
@@ -1648,13 +1659,11 @@ mod tests {
         let (mut descended, mut given_up) = (0, 0);
         for path in files {
             let text = std::fs::read_to_string(&path).unwrap();
-            let Lexed {
-                tokens, mut errors, ..
-            } = lex_file(&text);
+            let Lexed { tokens, .. } = lex_file(&text);
             let mut toks = Vec::new();
             tokens.toks(0..tokens.len(), &mut toks);
             let chumsky = item();
-            for c in chunk::chunk(&tokens, &mut errors) {
+            for c in chunk::chunk(&tokens) {
                 if c.kind != ChunkKind::Item {
                     continue;
                 }

@@ -13,6 +13,7 @@
 
 use std::ops::Range;
 
+use super::chunk::TokenEdit;
 use super::lexer::{Token, Tokens};
 use super::parser::{Lexed, lex_part};
 use super::{Comment, SyntaxError, TextRange};
@@ -27,12 +28,13 @@ pub(super) struct LastLex {
 }
 
 impl LastLex {
-    /// Lexes `new`, this being the lexing of `old`, and keeps the result.
-    pub(super) fn relex<'s>(&mut self, old: &str, new: &'s str) -> Lexed<'s> {
+    /// Lexes `new`, this being the lexing of `old`, and keeps the result; also says which
+    /// tokens changed.
+    pub(super) fn relex<'s>(&mut self, old: &str, new: &'s str) -> (Lexed<'s>, TokenEdit) {
         let lines = EditedLines::between(old, new);
         let lexed = lex_part(new, lines.new.clone());
-        self.splice(&lines, lexed);
-        Lexed {
+        let edit = self.splice(&lines, lexed);
+        let lexed = Lexed {
             tokens: Tokens {
                 text: new,
                 kinds: self.kinds.clone(),
@@ -40,12 +42,13 @@ impl LastLex {
             },
             comments: self.comments.clone(),
             errors: self.errors.clone(),
-        }
+        };
+        (lexed, edit)
     }
 
     /// Puts the lexing of the edited lines in place of the old lexing of those lines, and
     /// moves everything after them.
-    fn splice(&mut self, lines: &EditedLines, edited: Lexed<'_>) {
+    fn splice(&mut self, lines: &EditedLines, edited: Lexed<'_>) -> TokenEdit {
         let moved = Shift::between(lines.old.end, lines.new.end);
         let old = &lines.old;
 
@@ -58,6 +61,11 @@ impl LastLex {
             *range = moved.range(*range);
         }
         let tokens_moved = Shift::between(tokens.len(), added);
+        let edit = TokenEdit {
+            at: tokens.start,
+            removed: tokens.len(),
+            added,
+        };
 
         let comments = run(&self.comments, |c| c.range.start as usize, old);
         let edited_comments = edited.comments.into_iter().map(|comment| Comment {
@@ -77,6 +85,7 @@ impl LastLex {
         for error in self.errors.iter_mut().skip(errors.start + added) {
             error.range = moved.range(error.range);
         }
+        edit
     }
 }
 

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::ast;
+use super::chunk::{self, Chunk};
 use super::lexer::Tokens;
 use super::parser::{Lexed, lex_part};
 use super::relex::LastLex;
@@ -36,18 +37,26 @@ pub struct ItemCache {
     /// The lexing of [`Self::text`], kept from a file's second parse on: a file parsed again
     /// is being edited, and the others of a workspace need not hold their tokens twice.
     lex: Option<LastLex>,
+    /// The chunks of [`Self::text`]'s tokens.
+    chunks: Vec<Chunk>,
 }
 
 impl ItemCache {
-    /// Lexes `text`, from the lexing of the last parse's text when it is kept.
-    pub(super) fn relex<'s>(&mut self, text: &'s str) -> Lexed<'s> {
+    /// Lexes `text` and cuts its tokens into chunks: when the last parse's lexing is kept, only
+    /// the edited lines are lexed and the chunks around them cut again.
+    pub(super) fn relex<'s>(&mut self, text: &'s str) -> (Lexed<'s>, Vec<Chunk>) {
         if let Some(lex) = &mut self.lex {
-            return lex.relex(&self.text, text);
+            let (lexed, edit) = lex.relex(&self.text, text);
+            let chunks = chunk::rechunk(&lexed.tokens, &self.chunks, edit);
+            return (lexed, chunks);
         }
-        if self.text.is_empty() {
-            return lex_part(text, 0..text.len());
-        }
-        self.lex.insert(LastLex::default()).relex("", text)
+        let lexed = if self.text.is_empty() {
+            lex_part(text, 0..text.len())
+        } else {
+            self.lex.insert(LastLex::default()).relex("", text).0
+        };
+        let chunks = chunk::chunk(&lexed.tokens);
+        (lexed, chunks)
     }
 }
 
@@ -130,13 +139,14 @@ impl<'a> Reuse<'a> {
         );
     }
 
-    /// Makes this parse the one the next parse reuses.
-    pub(super) fn finish(self) {
+    /// Makes this parse, whose chunks are `chunks`, the one the next parse reuses.
+    pub(super) fn finish(self, chunks: Vec<Chunk>) {
         if let Some(cache) = self.cache {
             // Into the old text's buffer: a fresh one would fault its pages in again.
             cache.text.clear();
             cache.text.push_str(self.text);
             cache.entries = self.next;
+            cache.chunks = chunks;
         }
     }
 }
