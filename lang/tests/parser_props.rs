@@ -329,6 +329,28 @@ fn reusing_parses_reparse_only_changed_and_broken_items() {
     assert!(!shared(&after, &moved)[3]);
 }
 
+/// Whether an item keyword at column 0 inside a block ends the block's item depends on the
+/// two tokens after it (`routes NAME {` is a header, `routes = ` is not): an edit there changes
+/// where the item before it ends, though that item's own tokens did not change.
+#[test]
+fn edits_that_make_or_break_a_header_below_an_unclosed_block_recut_the_block() {
+    let texts = [
+        "gateway g {\n  cluster c\nroutes\n t {\n  hosts \"a.example.com\"\n}\n",
+        "gateway g {\n  cluster c\nroutes\n t x {\n  hosts \"a.example.com\"\n}\n",
+        "gateway g {\n  cluster c\nroutes\n = {\n  hosts \"a.example.com\"\n}\n",
+        "gateway g {\n  cluster c\nroutes\n t {\n  hosts \"a.example.com\"\n}\n",
+        "gateway g {\n  cluster c\nroutes t\n {\n  hosts \"a.example.com\"\n}\n",
+        "gateway g {\n  cluster c\nroutes t\n x {\n  hosts \"a.example.com\"\n}\n",
+        "gateway g {\n  cluster c\nroutes t\n {\n  hosts \"a.example.com\"\n}\n",
+    ];
+    let mut cache = ItemCache::default();
+    // The first parses fill the cache; from the third on, only the edited lines are lexed again
+    // and the chunks around them cut again.
+    for text in texts.iter().chain(&texts) {
+        assert_eq!(parse_reusing(text, &mut cache), parse(text), "{text}");
+    }
+}
+
 fn assert_too_deep(text: &str) -> Parse {
     let parse = check(text);
     assert!(

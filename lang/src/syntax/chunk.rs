@@ -46,7 +46,7 @@ pub(super) fn chunk(tokens: &Tokens<'_>) -> Vec<Chunk> {
         removed: 0,
         added: tokens.len(),
     };
-    rechunk(tokens, &[], everything)
+    rechunk(tokens, &[], everything).0
 }
 
 /// Which tokens an edit replaced: `removed` tokens of the old text at index `at` became
@@ -67,9 +67,17 @@ pub(super) struct TokenEdit {
 /// the other, each from its first token with nothing carried over. So the old chunks that end
 /// three tokens or more before the edit stand; cutting resumes at the end of the last of
 /// them; and once a chunk ends after the edit where an old chunk started (moved), every chunk
-/// from there is an old one, moved.
-pub(super) fn rechunk(tokens: &Tokens<'_>, old: &[Chunk], edit: TokenEdit) -> Vec<Chunk> {
+/// from there is an old one, moved. Which ones were carried over is returned with them.
+pub(super) fn rechunk(
+    tokens: &Tokens<'_>,
+    old: &[Chunk],
+    edit: TokenEdit,
+) -> (Vec<Chunk>, Carried) {
     let kept = old.partition_point(|c| c.end + 3 <= edit.at);
+    let mut carried = Carried {
+        same: kept,
+        moved: None,
+    };
     let mut chunks = old.get(..kept).unwrap_or_default().to_vec();
     let mut start = chunks.last().map_or(0, |c| c.end);
     let after_edit = edit.at + edit.added;
@@ -83,16 +91,37 @@ pub(super) fn rechunk(tokens: &Tokens<'_>, old: &[Chunk], edit: TokenEdit) -> Ve
         let old_start = start - edit.added + edit.removed;
         let resume = old.partition_point(|c| c.start < old_start);
         if old.get(resume).is_some_and(|c| c.start == old_start) {
+            carried.moved = Some((chunks.len(), resume));
             let moved = |i: usize| i - edit.removed + edit.added;
             chunks.extend(old.get(resume..).unwrap_or_default().iter().map(|c| Chunk {
                 start: moved(c.start),
                 end: moved(c.end),
                 kind: c.kind,
             }));
-            return chunks;
+            return (chunks, carried);
         }
     }
-    chunks
+    (chunks, carried)
+}
+
+/// Which chunks of a [`rechunk`] are the old ones: the first `same`, and from new index
+/// `moved.0` on, the old ones from index `moved.1` on. Those are made of the same tokens as
+/// before, each first token at the same place on its line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Carried {
+    pub same: usize,
+    pub moved: Option<(usize, usize)>,
+}
+
+impl Carried {
+    /// The old index of the new chunk `index`, if it was carried over.
+    pub(super) fn old_index(self, index: usize) -> Option<usize> {
+        if index < self.same {
+            return Some(index);
+        }
+        let (new, old) = self.moved?;
+        (index >= new).then(|| index - new + old)
+    }
 }
 
 /// The chunk that starts at token `start`.

@@ -17,6 +17,7 @@
 //! number) are dropped, since the lexical error says it better.
 
 use std::cell::OnceCell;
+use std::ops::Range;
 
 use chumsky::error::{RichPattern, RichReason};
 use chumsky::input::InputRef;
@@ -75,11 +76,12 @@ fn parse_in_batches(
             mut errors,
         },
         chunks,
+        carried,
     ) = match cache.as_deref_mut() {
         None => {
             let lexed = lex_file(text);
             let chunks = chunk::chunk(&lexed.tokens);
-            (lexed, chunks)
+            (lexed, chunks, None)
         }
         Some(cache) => cache.relex(text),
     };
@@ -87,7 +89,7 @@ fn parse_in_batches(
         tokens: &tokens,
         comments: &comments,
     };
-    let batches: Vec<&[chunk::Chunk]> = batches(&chunks, batch_tokens).collect();
+    let batches: Vec<Range<usize>> = batches(&chunks, batch_tokens).collect();
     let mut items = Vec::with_capacity(chunks.len());
     if on_pool && batches.len() > 1 {
         let parts: Vec<(Vec<ParsedItem>, Vec<SyntaxError>)> = batches
@@ -96,9 +98,10 @@ fn parse_in_batches(
                 let (mut items, mut errors) = (Vec::new(), Vec::new());
                 parse_batch(
                     &file,
-                    batch,
+                    &chunks,
+                    batch.clone(),
                     passes,
-                    &mut Reuse::new(None, text),
+                    &mut Reuse::new(None, text, 0, None),
                     &mut items,
                     &mut errors,
                 );
@@ -110,9 +113,17 @@ fn parse_in_batches(
             errors.extend(part_errors);
         }
     } else {
-        let mut reuse = Reuse::new(cache, text);
+        let mut reuse = Reuse::new(cache, text, chunks.len(), carried);
         for batch in batches {
-            parse_batch(&file, batch, passes, &mut reuse, &mut items, &mut errors);
+            parse_batch(
+                &file,
+                &chunks,
+                batch,
+                passes,
+                &mut reuse,
+                &mut items,
+                &mut errors,
+            );
         }
         reuse.finish(chunks);
     }
@@ -127,17 +138,23 @@ fn parse_in_batches(
     }
 }
 
-/// Parses the chunks of one batch, appending their items and syntax errors; `reuse` supplies
-/// the trees of unchanged items and keeps the new clean ones. The chumsky parser's tokens are
-/// made for the batch (see `Tokens::toks`), and its grammar, which borrows them, with them.
+/// Parses the chunks `batch` of `chunks`, appending their items and syntax errors; `reuse`
+/// supplies the trees of unchanged items and keeps the new clean ones. The chumsky parser's
+/// tokens are made for the batch (see `Tokens::toks`), and its grammar, which borrows them,
+/// with them.
 fn parse_batch(
     file: &FileTokens<'_, '_>,
-    batch: &[chunk::Chunk],
+    chunks: &[chunk::Chunk],
+    batch: Range<usize>,
     passes: Passes,
     reuse: &mut Reuse<'_>,
     items: &mut Vec<ParsedItem>,
     errors: &mut Vec<SyntaxError>,
 ) {
+    let first_index = batch.start;
+    let Some(batch) = chunks.get(batch) else {
+        return;
+    };
     let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
         return;
     };
@@ -147,7 +164,7 @@ fn parse_batch(
     // keystroke takes almost every item from `reuse`.
     let toks = OnceCell::new();
     let item_parser = OnceCell::new();
-    for c in batch {
+    for (at_chunk, c) in (first_index..).zip(batch) {
         let error_item = |at: usize, len: usize, doc: Option<String>| ParsedItem {
             item: std::sync::Arc::new(ast::Item {
                 kind: ItemKind::Error,
@@ -171,8 +188,8 @@ fn parse_batch(
             ChunkKind::Item => {
                 let doc = doc_comment(file.comments, c.start, file.tokens.text);
                 let key = reuse.key(file.tokens, c.start..c.end);
-                if let Some(item) = key.as_ref().and_then(|key| reuse.get(key)) {
-                    reuse.keep(key, &item);
+                if let Some(item) = reuse.get(at_chunk, key.as_ref()) {
+                    reuse.keep(at_chunk, key, &item);
                     items.push(ParsedItem {
                         item,
                         first_token: index(c.start),
@@ -211,7 +228,7 @@ fn parse_batch(
                 };
                 let item = std::sync::Arc::new(item);
                 if clean && consumed == len {
-                    reuse.keep(key, &item);
+                    reuse.keep(at_chunk, key, &item);
                 }
                 items.push(ParsedItem {
                     item,
@@ -234,17 +251,18 @@ fn parse_batch(
 /// that form at once.
 const BATCH_TOKENS: usize = 1 << 16;
 
-/// Consecutive chunks of about `tokens` tokens (one chunk at least).
-fn batches(chunks: &[chunk::Chunk], tokens: usize) -> impl Iterator<Item = &[chunk::Chunk]> {
-    let mut rest = chunks;
+/// Consecutive runs of chunks of about `tokens` tokens (one chunk at least), as indices.
+fn batches(chunks: &[chunk::Chunk], tokens: usize) -> impl Iterator<Item = Range<usize>> {
+    let mut next = 0;
     std::iter::from_fn(move || {
+        let rest = chunks.get(next..)?;
         let first = rest.first()?.start;
         let count = rest
             .iter()
             .position(|c| c.end - first > tokens)
             .map_or(rest.len(), |i| i.max(1));
-        let (batch, after) = rest.split_at(count);
-        rest = after;
+        let batch = next..next + count;
+        next += count;
         Some(batch)
     })
 }

@@ -1,19 +1,23 @@
 //! Re-parsing a file after an edit without re-parsing its unchanged items.
 //!
 //! Spans are token indices relative to their item, so an item whose tokens did not change
-//! parses to an equal tree. [`ItemCache`] keeps the trees of a file's last parse, keyed by the
-//! source text they were parsed from, and [`super::parse_reusing`] hands those trees back
-//! instead of running the grammar again: an edit then costs a lex of the edited lines (see
-//! [`super::relex`]), a pass over the file's tokens to find its items and the parse of the
-//! edited item, the previous revision's trees are not dropped, and comparing the new
-//! parse with the old one (what lets salsa backdate it) stops at `Arc`'s pointer equality.
+//! parses to an equal tree. [`ItemCache`] keeps the trees of a file's last parse and
+//! [`super::parse_reusing`] hands those trees back instead of running the grammar again: an
+//! edit then costs a lex of the edited lines (see [`super::relex`]), cutting the chunks around
+//! them again (see [`super::chunk::rechunk`]) and the parse of the edited item; the previous
+//! revision's trees are not dropped, and comparing the new parse with the old one (what lets
+//! salsa backdate it) stops at `Arc`'s pointer equality.
 //!
-//! The result must be exactly what [`super::parse`] returns, so the key is everything the
-//! grammar can see of an item: the text from its first to its last token (which determines its
-//! tokens, their kinds and every token's place on its line but the first's) plus the first
-//! token's column and whether it starts its line. Only items that parsed without any error
-//! and without junk after them are kept: their errors must be produced again, with positions
-//! in the new text. Doc comments lie outside the key and are always recomputed.
+//! From a file's third parse on, its last lexing is kept and the chunks carried over from the
+//! last parse are known, so their trees are taken by position. Before that (the parse that
+//! opens a file and the first one after an edit), trees are found by the source text they were
+//! parsed from. The result must be exactly what [`super::parse`] returns, so that key is
+//! everything the grammar can see of an item: the text from its first to its last token
+//! (which determines its tokens, their kinds and every token's place on its line but the
+//! first's) plus the first token's column and whether it starts its line. Only items that
+//! parsed without any error and without junk after them are kept: their errors must be
+//! produced again, with positions in the new text. Doc comments lie outside both and are
+//! always recomputed.
 
 use std::hash::BuildHasher;
 use std::ops::Range;
@@ -22,7 +26,7 @@ use std::sync::Arc;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::ast;
-use super::chunk::{self, Chunk};
+use super::chunk::{self, Carried, Chunk};
 use super::lexer::Tokens;
 use super::parser::{Lexed, lex_part};
 use super::relex::LastLex;
@@ -39,16 +43,19 @@ pub struct ItemCache {
     lex: Option<LastLex>,
     /// The chunks of [`Self::text`]'s tokens.
     chunks: Vec<Chunk>,
+    /// The error-free tree of each of those chunks.
+    trees: Vec<Option<Arc<ast::Item>>>,
 }
 
 impl ItemCache {
     /// Lexes `text` and cuts its tokens into chunks: when the last parse's lexing is kept, only
-    /// the edited lines are lexed and the chunks around them cut again.
-    pub(super) fn relex<'s>(&mut self, text: &'s str) -> (Lexed<'s>, Vec<Chunk>) {
+    /// the edited lines are lexed and the chunks around them cut again, and which chunks are
+    /// the last parse's is known.
+    pub(super) fn relex<'s>(&mut self, text: &'s str) -> (Lexed<'s>, Vec<Chunk>, Option<Carried>) {
         if let Some(lex) = &mut self.lex {
             let (lexed, edit) = lex.relex(&self.text, text);
-            let chunks = chunk::rechunk(&lexed.tokens, &self.chunks, edit);
-            return (lexed, chunks);
+            let (chunks, carried) = chunk::rechunk(&lexed.tokens, &self.chunks, edit);
+            return (lexed, chunks, Some(carried));
         }
         let lexed = if self.text.is_empty() {
             lex_part(text, 0..text.len())
@@ -56,7 +63,7 @@ impl ItemCache {
             self.lex.insert(LastLex::default()).relex("", text).0
         };
         let chunks = chunk::chunk(&lexed.tokens);
-        (lexed, chunks)
+        (lexed, chunks, None)
     }
 }
 
@@ -80,25 +87,51 @@ pub(super) struct Key {
 /// One parse's use of an [`ItemCache`]: lookups in the last parse, and the entries of this
 /// one, which replace them when the parse is done. Without a cache (a plain [`super::parse`])
 /// it does nothing and costs nothing.
+///
+/// When the chunks [`Carried`] over from the last parse are known (the file's lexing was
+/// kept), a carried chunk takes its old tree by position and nothing is hashed; otherwise
+/// (the first parses of a file) trees are found by their text.
 pub(super) struct Reuse<'a> {
     cache: Option<&'a mut ItemCache>,
     text: &'a str,
+    carried: Option<Carried>,
     next: FxHashMap<u64, Entry>,
+    trees: Vec<Option<Arc<ast::Item>>>,
 }
 
 impl<'a> Reuse<'a> {
-    pub(super) fn new(cache: Option<&'a mut ItemCache>, text: &'a str) -> Reuse<'a> {
-        let capacity = cache.as_ref().map_or(0, |cache| cache.entries.len());
+    /// For a parse of `text` into `chunks` chunks.
+    pub(super) fn new(
+        cache: Option<&'a mut ItemCache>,
+        text: &'a str,
+        chunks: usize,
+        carried: Option<Carried>,
+    ) -> Reuse<'a> {
+        let by_text = cache.is_some() && carried.is_none();
+        let capacity = match &cache {
+            Some(cache) if by_text => cache.entries.len().max(chunks),
+            _ => 0,
+        };
+        let trees = match cache {
+            Some(_) => vec![None; chunks],
+            None => Vec::new(),
+        };
         Reuse {
             cache,
             text,
+            carried,
             next: FxHashMap::with_capacity_and_hasher(capacity, FxBuildHasher),
+            trees,
         }
     }
 
-    /// The key of the item made of the tokens `run`; `None` when there is no cache.
+    /// The key of the item made of the tokens `run`; `None` when there is no cache, or no
+    /// need to find trees by their text.
     pub(super) fn key(&self, tokens: &Tokens<'_>, run: Range<usize>) -> Option<Key> {
         self.cache.as_ref()?;
+        if self.carried.is_some() {
+            return None;
+        }
         let ranges = tokens.ranges.get(run.clone())?;
         let start = ranges.first()?.start as usize;
         let end = ranges.last()?.end as usize;
@@ -112,9 +145,15 @@ impl<'a> Reuse<'a> {
         })
     }
 
-    /// The tree the last parse made of the same source, if it had no error.
-    pub(super) fn get(&self, key: &Key) -> Option<Arc<ast::Item>> {
+    /// The tree the last parse made of the same source as chunk `index` (whose key is `key`),
+    /// if it had no error.
+    pub(super) fn get(&self, index: usize, key: Option<&Key>) -> Option<Arc<ast::Item>> {
         let cache = self.cache.as_ref()?;
+        if let Some(carried) = self.carried {
+            let old = carried.old_index(index)?;
+            return cache.trees.get(old)?.clone();
+        }
+        let key = key?;
         let entry = cache.entries.get(&key.hash)?;
         let old = cache.text.get(entry.range.clone())?;
         let same = entry.column == key.column
@@ -123,8 +162,11 @@ impl<'a> Reuse<'a> {
         same.then(|| Arc::clone(&entry.item))
     }
 
-    /// Keeps an error-free item for the next parse.
-    pub(super) fn keep(&mut self, key: Option<Key>, item: &Arc<ast::Item>) {
+    /// Keeps the error-free tree of chunk `index` for the next parse.
+    pub(super) fn keep(&mut self, index: usize, key: Option<Key>, item: &Arc<ast::Item>) {
+        if let Some(tree) = self.trees.get_mut(index) {
+            *tree = Some(Arc::clone(item));
+        }
         let Some(key) = key else {
             return;
         };
@@ -147,6 +189,7 @@ impl<'a> Reuse<'a> {
             cache.text.push_str(self.text);
             cache.entries = self.next;
             cache.chunks = chunks;
+            cache.trees = self.trees;
         }
     }
 }
