@@ -351,6 +351,27 @@ fn edits_that_make_or_break_a_header_below_an_unclosed_block_recut_the_block() {
     }
 }
 
+/// An edit of the `##` lines right above an item changes its doc comment, though the item's
+/// tokens, and so its chunk and its tree, are carried over from the last parse.
+#[test]
+fn edits_of_the_doc_comment_above_an_item_change_its_doc() {
+    let texts = [
+        "routes a {\n}\n## One.\nroutes b {\n}\n## C.\nroutes c {\n}\n",
+        "routes a {\n}\n## Two.\nroutes b {\n}\n## C.\nroutes c {\n}\n",
+        "routes a {\n}\n# Two.\nroutes b {\n}\n## C.\nroutes c {\n}\n",
+        "routes a {\n}\n## Two.\n## More.\nroutes b {\n}\n## C.\nroutes c {\n}\n",
+    ];
+    let mut cache = ItemCache::default();
+    for text in texts.iter().chain(&texts) {
+        let reused = parse_reusing(text, &mut cache);
+        assert_eq!(reused, parse(text), "{text}");
+    }
+    assert_eq!(
+        parse_reusing(texts[3], &mut cache).items[1].doc.as_deref(),
+        Some("Two.\nMore.")
+    );
+}
+
 fn assert_too_deep(text: &str) -> Parse {
     let parse = check(text);
     assert!(

@@ -122,6 +122,14 @@ impl Carried {
         let (new, old) = self.moved?;
         (index >= new).then(|| index - new + old)
     }
+
+    /// [`Self::old_index`] of a chunk whose comments above it are those of the old one too:
+    /// every carried chunk but the first moved one, which may start right below the edited
+    /// lines (an edited `##` line above it).
+    pub(super) fn old_index_with_comments(self, index: usize) -> Option<usize> {
+        let moved_first = self.moved.is_some_and(|(new, _)| index == new);
+        self.old_index(index).filter(|_| !moved_first)
+    }
 }
 
 /// The chunk that starts at token `start`.

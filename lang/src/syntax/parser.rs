@@ -182,11 +182,15 @@ fn parse_batch(
             }
             ChunkKind::TooDeep => {
                 errors.extend(chunk::too_deep(file.tokens, c.start..c.end));
-                let doc = doc_comment(file.comments, c.start, file.tokens.text);
+                let doc = reuse.doc(at_chunk, || {
+                    doc_comment(file.comments, c.start, file.tokens.text)
+                });
                 items.push(error_item(c.start, len, doc));
             }
             ChunkKind::Item => {
-                let doc = doc_comment(file.comments, c.start, file.tokens.text);
+                let doc = reuse.doc(at_chunk, || {
+                    doc_comment(file.comments, c.start, file.tokens.text)
+                });
                 let key = reuse.key(file.tokens, c.start..c.end);
                 if let Some(item) = reuse.get(at_chunk, key.as_ref()) {
                     reuse.keep(at_chunk, key, &item);

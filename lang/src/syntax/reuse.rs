@@ -16,8 +16,9 @@
 //! (which determines its tokens, their kinds and every token's place on its line but the
 //! first's) plus the first token's column and whether it starts its line. Only items that
 //! parsed without any error and without junk after them are kept: their errors must be
-//! produced again, with positions in the new text. Doc comments lie outside both and are
-//! always recomputed.
+//! produced again, with positions in the new text. Doc comments lie outside the key: they are
+//! carried over by position too, but for the first chunk after the edited lines (which may
+//! end right above it), and found again otherwise.
 
 use std::hash::BuildHasher;
 use std::ops::Range;
@@ -45,6 +46,8 @@ pub struct ItemCache {
     chunks: Vec<Chunk>,
     /// The error-free tree of each of those chunks.
     trees: Vec<Option<Arc<ast::Item>>>,
+    /// The doc comment of each of those chunks.
+    docs: Vec<Option<String>>,
 }
 
 impl ItemCache {
@@ -97,6 +100,7 @@ pub(super) struct Reuse<'a> {
     carried: Option<Carried>,
     next: FxHashMap<u64, Entry>,
     trees: Vec<Option<Arc<ast::Item>>>,
+    docs: Vec<Option<String>>,
 }
 
 impl<'a> Reuse<'a> {
@@ -112,9 +116,9 @@ impl<'a> Reuse<'a> {
             Some(cache) if by_text => cache.entries.len().max(chunks),
             _ => 0,
         };
-        let trees = match cache {
-            Some(_) => vec![None; chunks],
-            None => Vec::new(),
+        let (trees, docs) = match cache {
+            Some(_) => (vec![None; chunks], vec![None; chunks]),
+            None => (Vec::new(), Vec::new()),
         };
         Reuse {
             cache,
@@ -122,7 +126,26 @@ impl<'a> Reuse<'a> {
             carried,
             next: FxHashMap::with_capacity_and_hasher(capacity, FxBuildHasher),
             trees,
+            docs,
         }
+    }
+
+    /// The doc comment of chunk `index`: the last parse's when the chunk and the comments
+    /// above it were carried over, else what `doc` finds. Kept for the next parse.
+    pub(super) fn doc(
+        &mut self,
+        index: usize,
+        doc: impl FnOnce() -> Option<String>,
+    ) -> Option<String> {
+        let carried = self.carried.and_then(|c| c.old_index_with_comments(index));
+        let (cache, Some(slot)) = (self.cache.as_deref_mut(), self.docs.get_mut(index)) else {
+            return doc();
+        };
+        *slot = match (cache, carried) {
+            (Some(cache), Some(old)) => cache.docs.get_mut(old).and_then(Option::take),
+            _ => doc(),
+        };
+        slot.clone()
     }
 
     /// The key of the item made of the tokens `run`; `None` when there is no cache, or no
@@ -190,6 +213,7 @@ impl<'a> Reuse<'a> {
             cache.entries = self.next;
             cache.chunks = chunks;
             cache.trees = self.trees;
+            cache.docs = self.docs;
         }
     }
 }
