@@ -125,9 +125,9 @@ impl EditedLines {
 }
 
 /// Bytes compared at once: slices of this length compare as one `memcmp`, long enough for
-/// its vector loop to pay for the call (64 bytes at a time, comparing 17 MB was a third of
-/// lexing an edit again), short enough that finding the byte in the first differing slice
-/// costs nothing.
+/// its vector loop to pay for the call (64 bytes at a time, comparing 17 MB was 9 M of the
+/// 21 M instructions of lexing an edit again), short enough that finding the byte in the
+/// first differing slice costs nothing.
 const CHUNK: usize = 1024;
 
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {

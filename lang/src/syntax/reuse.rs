@@ -32,12 +32,15 @@ use super::lexer::Tokens;
 use super::parser::{Lexed, lex_part};
 use super::relex::LastLex;
 
-/// The error-free item trees of a file's last parse, by the text they were parsed from, and
-/// the lexing of that text (see [`super::relex`]).
+/// A file's last parse, as much of it as the next parse can reuse: its error-free item trees
+/// (by chunk, and by the text they were parsed from while a file's lexing is not kept), its
+/// chunks and doc comments, and the lexing of its text (see [`super::relex`]).
 #[derive(Debug, Default)]
 pub struct ItemCache {
     /// The text of the last parse; entries point into it.
     text: String,
+    /// The trees by their text: filled only by parses that did not know which chunks were
+    /// carried over (a file's first two), for the parse after them.
     entries: FxHashMap<u64, Entry>,
     /// The lexing of [`Self::text`], kept from a file's second parse on: a file parsed again
     /// is being edited, and the others of a workspace need not hold their tokens twice.
