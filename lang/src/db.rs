@@ -55,6 +55,12 @@ impl Database {
         }
     }
 
+    /// The last parse of every file, shared by every clone; `None` unless
+    /// [`Database::reusing_parses`].
+    pub fn parses(&self) -> Option<Arc<ParseCache>> {
+        self.parses.clone()
+    }
+
     /// Forgets the last parse of every file `keep` rejects (files that left every project);
     /// their next parse, if any, starts from scratch.
     pub fn retain_parses(&self, keep: impl Fn(SourceFile) -> bool) {
@@ -238,6 +244,17 @@ pub struct ParseCache {
 }
 
 impl ParseCache {
+    /// Keeps the lexing of `file`'s last parse (see [`ItemCache::keep_lexing`]): for the files
+    /// an editor has open. Lexing a large file takes a while; it is taken out of the map
+    /// meanwhile, so a parse of it that starts then parses it from scratch.
+    pub fn keep_lexing(&self, file: SourceFile) {
+        let Some(mut cache) = self.files().remove(&file) else {
+            return;
+        };
+        cache.keep_lexing();
+        self.files().insert(file, cache);
+    }
+
     fn parse(&self, file: SourceFile, text: &str) -> Parse {
         // Taken out, so that the lock is not held while parsing. Salsa runs one parse of a
         // file at a time; were there two, the second would parse from scratch.

@@ -229,10 +229,15 @@ proptest! {
     fn reusing_parses_equal_fresh_parses(
         file in 0..VALID.len(),
         edits in proptest::collection::vec(proptest::collection::vec(mutation(), 1..3), 1..8),
+        keep_lexing in any::<bool>(),
     ) {
         let mut cache = ItemCache::default();
         let mut text = VALID[file].to_string();
         prop_assert_eq!(parse_reusing(&text, &mut cache), parse(&text));
+        // What the language server does for an open document.
+        if keep_lexing {
+            cache.keep_lexing();
+        }
         for edit in &edits {
             text = mutate(&text, edit);
             prop_assert_eq!(parse_reusing(&text, &mut cache), parse(&text));

@@ -156,6 +156,18 @@ pub struct Analysis {
     pub versions: HashMap<Uri, i32>,
 }
 
+impl Analysis {
+    /// The source files of the open documents.
+    pub fn open_files(&self) -> Vec<SourceFile> {
+        self.layout
+            .owners
+            .values()
+            .filter(|owner| self.versions.contains_key(&owner.uri))
+            .map(|owner| owner.file)
+            .collect()
+    }
+}
+
 pub struct State {
     db: Database,
     projects: BTreeMap<ProjectKey, ProjectEntry>,

@@ -28,6 +28,21 @@ pub(super) struct LastLex {
 }
 
 impl LastLex {
+    /// The lexing of `text`, all of it.
+    pub(super) fn of(text: &str) -> LastLex {
+        let Lexed {
+            tokens,
+            comments,
+            errors,
+        } = lex_part(text, 0..text.len());
+        LastLex {
+            kinds: tokens.kinds,
+            ranges: tokens.ranges,
+            comments,
+            errors,
+        }
+    }
+
     /// Lexes `new`, this being the lexing of `old`, and keeps the result; also says which
     /// tokens changed.
     pub(super) fn relex<'s>(&mut self, old: &str, new: &'s str) -> (Lexed<'s>, TokenEdit) {

@@ -54,6 +54,15 @@ pub struct ItemCache {
 }
 
 impl ItemCache {
+    /// Keeps the lexing of the last parse's text from now on, rather than from the next parse
+    /// on: the next parse, after an edit, then lexes only the edited lines. For a file that is
+    /// about to be edited, whose first edit would otherwise lex it whole.
+    pub fn keep_lexing(&mut self) {
+        if self.lex.is_none() && !self.text.is_empty() {
+            self.lex = Some(LastLex::of(&self.text));
+        }
+    }
+
     /// Lexes `text` and cuts its tokens into chunks: when the last parse's lexing is kept, only
     /// the edited lines are lexed and the chunks around them cut again, and which chunks are
     /// the last parse's is known.
@@ -235,5 +244,22 @@ mod tests {
         assert!(cache.lex.is_none());
         crate::syntax::parse_reusing(&text.replace('c', "d"), &mut cache);
         assert!(cache.lex.is_some());
+    }
+
+    /// A file about to be edited keeps its lexing from its first parse on, and its first edit
+    /// then takes the unchanged items by position.
+    #[test]
+    fn a_file_can_keep_its_lexing_from_its_first_parse() {
+        let mut cache = ItemCache::default();
+        let text = "gateway g {\n  cluster c\n}\n\nroutes r {\n  hosts \"a.example.com\"\n}\n";
+        let first = crate::syntax::parse_reusing(text, &mut cache);
+        cache.keep_lexing();
+        assert!(cache.lex.is_some());
+        let edited = text.replace("cluster c", "cluster d");
+        let second = crate::syntax::parse_reusing(&edited, &mut cache);
+        assert_eq!(second, crate::syntax::parse(&edited));
+        assert!(!Arc::ptr_eq(&first.items[0].item, &second.items[0].item));
+        assert!(Arc::ptr_eq(&first.items[1].item, &second.items[1].item));
+        assert!(cache.entries.is_empty(), "nothing was hashed");
     }
 }
