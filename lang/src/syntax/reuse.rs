@@ -8,10 +8,10 @@
 //! revision's trees are not dropped, and comparing the new parse with the old one (what lets
 //! salsa backdate it) stops at `Arc`'s pointer equality.
 //!
-//! From a file's third parse on, its last lexing is kept and the chunks carried over from the
-//! last parse are known, so their trees are taken by position. Before that (the parse that
-//! opens a file and the first one after an edit), trees are found by the source text they were
-//! parsed from. The result must be exactly what [`super::parse`] returns, so that key is
+//! Once a file's last lexing is kept (from its second parse on, or from its first when the
+//! editor asks: [`ItemCache::keep_lexing`]), the chunks carried over from the last parse are
+//! known, so their trees are taken by position. Before that, trees are found by the source
+//! text they were parsed from. The result must be exactly what [`super::parse`] returns, so that key is
 //! everything the grammar can see of an item: the text from its first to its last token
 //! (which determines its tokens, their kinds and every token's place on its line but the
 //! first's) plus the first token's column and whether it starts its line. Only items that
@@ -40,10 +40,12 @@ pub struct ItemCache {
     /// The text of the last parse; entries point into it.
     text: String,
     /// The trees by their text: filled only by parses that did not know which chunks were
-    /// carried over (a file's first two), for the parse after them.
+    /// carried over (a file's first, and its second unless its lexing was kept), for the
+    /// parse after them.
     entries: FxHashMap<u64, Entry>,
-    /// The lexing of [`Self::text`], kept from a file's second parse on: a file parsed again
-    /// is being edited, and the others of a workspace need not hold their tokens twice.
+    /// The lexing of [`Self::text`], kept from a file's second parse on (a file parsed again
+    /// is being edited, and the others of a workspace need not hold their tokens twice), or
+    /// from its first when [`Self::keep_lexing`] asks.
     lex: Option<LastLex>,
     /// The chunks of [`Self::text`]'s tokens.
     chunks: Vec<Chunk>,
