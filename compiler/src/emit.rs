@@ -8,7 +8,7 @@
 //!
 //! - YAML: one document per resource, byte for byte as `serde_saphyr` writes it by default
 //!   (two-space indent, list items at their key's indentation, as `kubectl get -o yaml` does),
-//!   written by [`yaml`], which is several times faster.
+//!   written by `emit/yaml.rs`, which is several times faster.
 //! - JSON: a file is one pretty-printed object; a stream is one `v1` `List` of them, the shape
 //!   `kubectl get -o json` prints and `kubectl apply -f -` reads.
 //!

@@ -3,7 +3,7 @@
 //! This is the only crate that knows LSP, JSON-RPC and UTF-16. The language core
 //! (`route_lang`, including its `ide` layer) works in byte offsets and plain structs; this
 //! crate converts positions ([`convert`]), keeps the editor's view of the workspace in one
-//! database ([`state`]), publishes diagnostics ([`diagnostics`]) and answers requests (one
+//! database (`state.rs`), publishes diagnostics (`diagnostics.rs`) and answers requests (one
 //! module per request family), as rust-analyzer's `rust-analyzer` crate does for its `ide`.
 //!
 //! Concurrency model: tower-lsp-server polls handlers concurrently, so every notification

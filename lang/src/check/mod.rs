@@ -2,7 +2,7 @@
 //! kind plus the project-wide rules.
 //!
 //! [`check_item`] is the per-item query: it reads the item's own syntax, the project's name
-//! index, the per-item summaries of the items it refers to ([`crate::summary`]) and the
+//! index, the per-item summaries of the items it refers to ([`summarize`]) and the
 //! inventory — never another item's syntax — so editing one item re-checks only that item and
 //! the items whose summaries it changed. Diagnostics come out with item-relative spans
 //! ([`ItemDiagnostic`]); [`crate::db::file_diagnostics`] places them in the file.

@@ -27,10 +27,10 @@ pub enum Token {
     Percent,
     /// A word that starts with a digit and is not a number or a duration: `5xx`.
     ///
-    /// Every token that starts with a digit is matched here and classified by [`number`].
+    /// Every token that starts with a digit is matched here and classified by `number`.
     #[regex(r"[0-9][0-9A-Za-z_.]*%?", |lex| number(lex.slice()).token())]
     Word,
-    /// A string literal, quotes included; it may lack its closing quote (see [`string_value`]).
+    /// A string literal, quotes included; it may lack its closing quote (see `string_value`).
     ///
     /// A string ends at the end of its line, so a missing quote does not swallow the file.
     #[regex(r#""([^"\\\r\n]|\\[^\r\n])*\\?"?"#)]

@@ -34,7 +34,7 @@ use super::relex::LastLex;
 
 /// A file's last parse, as much of it as the next parse can reuse: its error-free item trees
 /// (by chunk, and by the text they were parsed from while a file's lexing is not kept), its
-/// chunks and doc comments, and the lexing of its text (see [`super::relex`]).
+/// chunks and doc comments, and the lexing of its text (see `relex.rs`).
 #[derive(Debug, Default)]
 pub struct ItemCache {
     /// The text of the last parse; entries point into it.
