@@ -348,12 +348,7 @@ fn edits_that_make_or_break_a_header_below_an_unclosed_block_recut_the_block() {
         "gateway g {\n  cluster c\nroutes t\n x {\n  hosts \"a.example.com\"\n}\n",
         "gateway g {\n  cluster c\nroutes t\n {\n  hosts \"a.example.com\"\n}\n",
     ];
-    let mut cache = ItemCache::default();
-    // The first parses fill the cache; from the third on, only the edited lines are lexed again
-    // and the chunks around them cut again.
-    for text in texts.iter().chain(&texts) {
-        assert_eq!(parse_reusing(text, &mut cache), parse(text), "{text}");
-    }
+    edit_in_turn(&texts);
 }
 
 /// An edit of the `##` lines right above an item changes its doc comment, though the item's
@@ -366,15 +361,22 @@ fn edits_of_the_doc_comment_above_an_item_change_its_doc() {
         "routes a {\n}\n# Two.\nroutes b {\n}\n## C.\nroutes c {\n}\n",
         "routes a {\n}\n## Two.\n## More.\nroutes b {\n}\n## C.\nroutes c {\n}\n",
     ];
-    let mut cache = ItemCache::default();
-    for text in texts.iter().chain(&texts) {
-        let reused = parse_reusing(text, &mut cache);
-        assert_eq!(reused, parse(text), "{text}");
-    }
+    let mut cache = edit_in_turn(&texts);
     assert_eq!(
         parse_reusing(texts[3], &mut cache).items[1].doc.as_deref(),
         Some("Two.\nMore.")
     );
+}
+
+/// Parses `texts` one after the other, twice over, reusing each parse for the next, and checks
+/// that every reusing parse is the fresh one. The first parses fill the cache; from the third
+/// on, only the edited lines are lexed again and the chunks around them cut again.
+fn edit_in_turn(texts: &[&str]) -> ItemCache {
+    let mut cache = ItemCache::default();
+    for text in texts.iter().chain(texts) {
+        assert_eq!(parse_reusing(text, &mut cache), parse(text), "{text}");
+    }
+    cache
 }
 
 fn assert_too_deep(text: &str) -> Parse {
