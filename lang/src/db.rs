@@ -248,7 +248,14 @@ impl ParseCache {
     /// an editor has open. Lexing a large file takes a while; it is taken out of the map
     /// meanwhile, so a parse of it that starts then parses it from scratch.
     pub fn keep_lexing(&self, file: SourceFile) {
-        let Some(mut cache) = self.files().remove(&file) else {
+        let taken = {
+            let mut files = self.files();
+            match files.get(&file) {
+                Some(cache) if !cache.keeps_lexing() => files.remove(&file),
+                _ => None,
+            }
+        };
+        let Some(mut cache) = taken else {
             return;
         };
         cache.keep_lexing();

@@ -220,3 +220,24 @@ fn syntax_errors_stay_reported_while_other_items_are_edited() {
     edit(&mut fx, "  bogus\n", "");
     assert!(project_diagnostics(&fx.db, fx.project).is_empty());
 }
+
+/// What route-lsp does for an open document: keeping its lexing before the first edit changes
+/// nothing the queries return, and the edit reparses the edited table only.
+#[test]
+fn a_file_whose_lexing_is_kept_reparses_only_the_edited_table() {
+    let mut fx = fixture();
+    let before = trees(&fx);
+    let parses = fx.db.parses().expect("the fixture reuses parses");
+    parses.keep_lexing(fx.file);
+    edit(&mut fx, "prefix \"/t17\"", "prefix \"/t17/v2\"");
+    assert!(project_diagnostics(&fx.db, fx.project).is_empty());
+    let text = fx.file.text(&fx.db).clone();
+    assert!(*parse_file(&fx.db, fx.file) == route_lang::syntax::parse(&text));
+    let reparsed: Vec<String> = before
+        .iter()
+        .zip(trees(&fx))
+        .filter(|((_, old), (_, new))| !Arc::ptr_eq(old, new))
+        .map(|((name, _), _)| name.clone())
+        .collect();
+    assert_eq!(reparsed, ["table-17"]);
+}

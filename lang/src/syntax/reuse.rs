@@ -60,9 +60,14 @@ impl ItemCache {
     /// on: the next parse, after an edit, then lexes only the edited lines. For a file that is
     /// about to be edited, whose first edit would otherwise lex it whole.
     pub fn keep_lexing(&mut self) {
-        if self.lex.is_none() && !self.text.is_empty() {
+        if !self.keeps_lexing() {
             self.lex = Some(LastLex::of(&self.text));
         }
+    }
+
+    /// Whether [`Self::keep_lexing`] has nothing to do.
+    pub fn keeps_lexing(&self) -> bool {
+        self.lex.is_some() || self.text.is_empty()
     }
 
     /// Lexes `text` and cuts its tokens into chunks: when the last parse's lexing is kept, only
