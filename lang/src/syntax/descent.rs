@@ -24,7 +24,7 @@ use super::ast::{
 use super::lexer::{self, Token, Tokens};
 use super::parser::{
     ALLOW_FIELDS, DESTINATION, FIELDS, FLAG_FIELDS, GATEWAY, HEADER_FIELDS, MAPPING_FIELDS, ROUTE,
-    Reserved, TABLE, TARGET_FIELDS, TEST, VALUE_FIELDS,
+    Reserved, TABLE, TARGET_FIELDS, TEST, VALUE_FIELDS, fitted,
 };
 
 /// The tree of the item made of the tokens `run` of `tokens`, and how many of those tokens it
@@ -214,13 +214,21 @@ impl<'s> Descent<'_, 's> {
     }
 
     /// One or more, separated by commas.
-    fn list<T>(&mut self, mut each: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+    fn list<T>(&mut self, each: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        self.separated(|p| p.punct(Token::Comma).is_some(), each)
+    }
+
+    /// One or more, each but the first after what `separator` takes.
+    fn separated<T>(
+        &mut self,
+        separator: impl Fn(&mut Self) -> bool,
+        mut each: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
         let mut list = vec![each(self)?];
-        while self.punct(Token::Comma).is_some() {
+        while separator(self) {
             list.push(each(self)?);
         }
-        list.shrink_to_fit();
-        Some(list)
+        Some(fitted(list))
     }
 
     /// `NAME` or `NAME.NAMESPACE`.
@@ -262,9 +270,8 @@ impl<'s> Descent<'_, 's> {
                 break;
             }
         }
-        labels.shrink_to_fit();
         Some(Selector {
-            labels,
+            labels: fitted(labels),
             span: self.span_from(start),
         })
     }
@@ -350,8 +357,7 @@ impl<'s> Descent<'_, 's> {
             self.at += 1;
             body.push(statement(self, word, start)?);
         }
-        body.shrink_to_fit();
-        Some(body)
+        Some(fitted(body))
     }
 
     /// `{ FIELD* }` of a policy. An unknown field name gives up: chumsky keeps it as
@@ -406,9 +412,8 @@ impl<'s> Descent<'_, 's> {
                 span: self.span_from(field),
             });
         }
-        fields.shrink_to_fit();
         Some(PolicyBody::Block {
-            fields,
+            fields: fitted(fields),
             span: self.span_from(start),
         })
     }
@@ -615,17 +620,11 @@ impl<'s> Descent<'_, 's> {
     fn route_statement(&mut self, word: &str, start: usize) -> Option<RouteStmt> {
         let reserved = ROUTE.reserved;
         Some(match word {
-            "match" => {
-                let mut matchers = vec![self.matcher(reserved)?];
-                while self.keyword("and").is_some() {
-                    matchers.push(self.matcher(reserved)?);
-                }
-                matchers.shrink_to_fit();
-                RouteStmt::Match {
-                    matchers,
-                    span: self.span_from(start),
-                }
-            }
+            "match" => RouteStmt::Match {
+                matchers: self
+                    .separated(|p| p.keyword("and").is_some(), |p| p.matcher(reserved))?,
+                span: self.span_from(start),
+            },
             "to" => RouteStmt::To {
                 targets: self.list(|p| p.target(reserved))?,
                 span: self.span_from(start),
@@ -694,7 +693,7 @@ impl<'s> Descent<'_, 's> {
                     self.punct(Token::Eq)?;
                     headers.push((name, self.string()?));
                 }
-                headers.shrink_to_fit();
+                let headers = fitted(headers);
                 let via_gateway = self.after_keyword("via", |p| {
                     p.keyword("gateway")?;
                     p.name(reserved)

@@ -49,7 +49,7 @@ pub(super) fn parse_with_chumsky_only(text: &str) -> Parse {
 }
 
 /// Whether an item is parsed by [`descent`] first, and by chumsky only when that gives up.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 enum Passes {
     DescentFirst,
     ChumskyOnly,
@@ -743,7 +743,7 @@ fn list<'a, O>(
 /// A vector filled one element at a time keeps room for up to twice its length (four at
 /// least: a one-target route would hold room for four 200-byte targets). A tree lives as long
 /// as its file's text is unchanged, so it keeps only what it holds.
-fn fitted<T>(mut elements: Vec<T>) -> Vec<T> {
+pub(super) fn fitted<T>(mut elements: Vec<T>) -> Vec<T> {
     elements.shrink_to_fit();
     elements
 }

@@ -14,12 +14,12 @@
 use std::ops::Range;
 
 use super::chunk::TokenEdit;
-use super::lexer::{Token, Tokens};
+use super::lexer::{Token, Tokens, offset};
 use super::parser::{Lexed, lex_part};
 use super::{Comment, SyntaxError, TextRange};
 
 /// The lexing of the text of a file's last parse.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct LastLex {
     kinds: Vec<Token>,
     ranges: Vec<TextRange>,
@@ -49,16 +49,20 @@ impl LastLex {
         let lines = EditedLines::between(old, new);
         let lexed = lex_part(new, lines.new.clone());
         let edit = self.splice(&lines, lexed);
-        let lexed = Lexed {
+        (self.lexed(new), edit)
+    }
+
+    /// A copy of this lexing of `text`, for a parse to own.
+    pub(super) fn lexed<'s>(&self, text: &'s str) -> Lexed<'s> {
+        Lexed {
             tokens: Tokens {
-                text: new,
+                text,
                 kinds: self.kinds.clone(),
                 ranges: self.ranges.clone(),
             },
             comments: self.comments.clone(),
             errors: self.errors.clone(),
-        };
-        (lexed, edit)
+        }
     }
 
     /// Puts the lexing of the edited lines in place of the old lexing of those lines, and
@@ -210,10 +214,6 @@ impl Shift {
     fn range(self, range: TextRange) -> TextRange {
         TextRange::new(self.apply(range.start), self.apply(range.end))
     }
-}
-
-fn offset(at: usize) -> u32 {
-    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

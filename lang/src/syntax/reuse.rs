@@ -82,7 +82,7 @@ impl ItemCache {
         let lexed = if self.text.is_empty() {
             lex_part(text, 0..text.len())
         } else {
-            self.lex.insert(LastLex::default()).relex("", text).0
+            self.lex.insert(LastLex::of(text)).lexed(text)
         };
         let chunks = chunk::chunk(&lexed.tokens);
         (lexed, chunks, None)
