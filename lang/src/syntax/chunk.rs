@@ -13,7 +13,11 @@
 //! Nesting is tracked with an explicit stack, never by recursion; beyond [`MAX_DEPTH`] the
 //! chunk is reported once and not parsed. Chunks are cut one after the other, each a function
 //! of its own tokens, so after an edit only those around it are cut again ([`rechunk`]), and
-//! their errors are reported where they are parsed.
+//! their errors are reported where they are parsed. A column-0 item keyword followed by a
+//! header starts a chunk whatever comes before it, so a long file is cut from such keywords
+//! on every core at once ([`chunk_in_parts`]).
+
+use rayon::prelude::*;
 
 use super::lexer::{Token, Tokens};
 use super::{SyntaxError, SyntaxErrorKind};
@@ -47,6 +51,54 @@ pub(super) fn chunk(tokens: &Tokens<'_>) -> Vec<Chunk> {
         added: tokens.len(),
     };
     rechunk(tokens, &[], everything).0
+}
+
+/// [`chunk`] on every core of the current rayon pool: the tokens are cut into parts of about
+/// `size` tokens, each starting at an item keyword that starts a chunk whatever precedes it
+/// (see [`starts_item`]), and the parts' chunks, concatenated, are [`chunk`]'s.
+///
+/// Cutting chunks reads every token and keeps a stack, which made it the longest serial step
+/// of parsing a large file.
+pub(super) fn chunk_in_parts(tokens: &Tokens<'_>, size: usize) -> Vec<Chunk> {
+    let starts = part_starts(tokens, size);
+    if starts.len() <= 2 {
+        return chunk(tokens);
+    }
+    let parts: Vec<Vec<Chunk>> = starts
+        .par_windows(2)
+        .map(|part| {
+            let (start, end) = (part[0], part[1]);
+            let mut chunks = Vec::new();
+            let mut at = start;
+            while at < end {
+                let chunk = next_chunk(tokens, at);
+                debug_assert!(chunk.end <= end, "a chunk crosses a part's start");
+                at = chunk.end;
+                chunks.push(chunk);
+            }
+            chunks
+        })
+        .collect();
+    parts.concat()
+}
+
+/// Where the parts of [`chunk_in_parts`] start, and the end of the tokens: 0, then the first
+/// item keyword at column 0 followed by a header at least `size` tokens after the last start.
+///
+/// Such a keyword starts a chunk whatever the depth ([`starts_item`]), so the chunk before it
+/// ends there: a part's chunks never depend on the part before it.
+fn part_starts(tokens: &Tokens<'_>, size: usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut from = size.max(1);
+    while from < tokens.len() {
+        let next = (from..tokens.len())
+            .find(|&at| tokens.kind(at) == Some(Token::Ident) && starts_item(tokens, at, false));
+        let Some(start) = next else { break };
+        starts.push(start);
+        from = start + size.max(1);
+    }
+    starts.push(tokens.len());
+    starts
 }
 
 /// Which tokens an edit replaced: `removed` tokens of the old text at index `at` became
@@ -301,5 +353,58 @@ fn starts_item(tokens: &Tokens<'_>, at: usize, at_depth_zero: bool) -> bool {
         "test" => kind(1) == Some(Token::Str) && kind(2) == Some(Token::LBrace),
         "namespace" => kind(1) == Some(Token::Ident),
         _ => kind(1) == Some(Token::Ident) && kind(2) == Some(Token::LBrace),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::syntax::parser::lex_part;
+
+    /// Lines of items, blocks left open, parentheses, junk and headers at and off column 0.
+    fn any_text() -> impl Strategy<Value = String> {
+        let fragment = prop::sample::select(vec![
+            "routes r {\n",
+            "gateway g {\n",
+            "policy p = retry(",
+            "policy p {\n",
+            "test \"t\" {\n",
+            "namespace n\n",
+            "destination d {\n",
+            "  routes r {\n",
+            "  route a { to service x }\n",
+            "routes\n",
+            "}\n",
+            "}",
+            "(",
+            ")",
+            "{",
+            "junk ",
+            "\n",
+            "  ",
+        ]);
+        prop::collection::vec(fragment, 0..60).prop_map(|fragments| fragments.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn chunks_cut_in_parts_are_the_chunks_cut_in_one(text in any_text(), size in 1usize..12) {
+            let lexed = lex_part(&text, 0..text.len());
+            prop_assert_eq!(chunk_in_parts(&lexed.tokens, size), chunk(&lexed.tokens));
+        }
+    }
+
+    #[test]
+    fn parts_start_at_item_keywords_at_column_zero_with_a_header() {
+        let text = "routes a {\n  route r { }\nroutes b {\n  routes c {\n}\n}\nroutes\npolicy p = x\n";
+        let lexed = lex_part(text, 0..text.len());
+        let starts: Vec<&str> = part_starts(&lexed.tokens, 1)
+            .iter()
+            .map(|&at| lexed.tokens.text(at))
+            .collect();
+        // `routes c` is indented, and the bare `routes` has no header: neither starts a part.
+        assert_eq!(starts, ["routes", "routes", "policy", ""]);
     }
 }

@@ -80,7 +80,7 @@ fn parse_in_batches(
     ) = match cache.as_deref_mut() {
         None => {
             let lexed = lex_file(text);
-            let chunks = chunk::chunk(&lexed.tokens);
+            let chunks = chunk::chunk_in_parts(&lexed.tokens, CHUNK_PART_TOKENS);
             (lexed, chunks, None)
         }
         Some(cache) => cache.relex(text),
@@ -325,6 +325,10 @@ fn lex_in_parts(text: &str, size: usize) -> Lexed<'_> {
 
 /// The size above which a text is lexed in parts (about 40,000 tokens).
 const LEX_PART_BYTES: usize = 256 * 1024;
+
+/// The number of tokens above which a file's tokens are cut into chunks in parts: as many as
+/// in a part of [`LEX_PART_BYTES`].
+const CHUNK_PART_TOKENS: usize = 40_000;
 
 /// `text` cut into consecutive ranges of about `size` bytes, each ending after a line break
 /// (the last at the end of the text).
