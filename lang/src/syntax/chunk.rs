@@ -398,7 +398,8 @@ mod tests {
 
     #[test]
     fn parts_start_at_item_keywords_at_column_zero_with_a_header() {
-        let text = "routes a {\n  route r { }\nroutes b {\n  routes c {\n}\n}\nroutes\npolicy p = x\n";
+        let text =
+            "routes a {\n  route r { }\nroutes b {\n  routes c {\n}\n}\nroutes\npolicy p = x\n";
         let lexed = lex_part(text, 0..text.len());
         let starts: Vec<&str> = part_starts(&lexed.tokens, 1)
             .iter()
