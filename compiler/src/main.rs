@@ -9,5 +9,6 @@ use routec::cli::{Cli, run};
 static ALLOCATOR: routec::allocator::Allocator = routec::allocator::Allocator;
 
 fn main() -> ExitCode {
+    routec::prime::start_workers();
     run(Cli::parse()).into()
 }

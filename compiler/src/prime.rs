@@ -243,6 +243,13 @@ where
     (behind, ahead)
 }
 
+/// Starts the worker pool's threads, which takes a few tenths of a millisecond before they
+/// can run anything: called first thing, they start while the command line and the project's
+/// configuration are read, instead of holding up the first work handed to them.
+pub fn start_workers() {
+    pool();
+}
+
 /// The worker pool: one thread per core, at most [`MAX_THREADS`].
 fn pool() -> &'static rayon::ThreadPool {
     static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
