@@ -11,6 +11,8 @@
 
 use std::collections::BTreeSet;
 
+use smallvec::SmallVec;
+
 use super::header::{HeaderUse, check_header_name};
 use super::host::is_dns_name;
 use super::target::{TargetScope, check_target};
@@ -1380,7 +1382,9 @@ fn check_region(cx: &mut Ctx<'_>, region: &Value) {
 /// Checks one set of `apply` statements that reach the same routes or destination: every
 /// name must be a policy of the right level, and no two of one kind.
 pub(crate) fn check_apply<'db>(cx: &mut Ctx<'db>, applies: &[&ast::Apply], level: PolicyLevel) {
-    let mut applied: Vec<(PolicyKind, &ast::Name)> = Vec::new();
+    // One per policy kind, of which there are a few: on the stack for every route that applies
+    // policies.
+    let mut applied: SmallVec<[(PolicyKind, &ast::Name); 4]> = SmallVec::new();
     for name in applies.iter().flat_map(|apply| &apply.policies) {
         let Some(item) = cx.resolve(ItemTag::Policy, name) else {
             continue;

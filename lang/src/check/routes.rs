@@ -13,6 +13,7 @@
 //! checks) — so that editing one item re-checks only the items whose view of it changed.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
 
 use crate::check::gateway::gateway_clusters;
 use crate::check::header::{HeaderUse, check_header_name};
@@ -369,9 +370,10 @@ impl Action {
 
 fn check_route(cx: &mut Ctx<'_>, route: &ast::Route, scope: &TargetScope) {
     let mut action: Option<(Action, Span)> = None;
-    let mut rewrites: Vec<(RewriteKind, Span)> = Vec::new();
-    let mut matches: Vec<(&[Matcher], Span)> = Vec::new();
-    let mut applies: Vec<&ast::Apply> = Vec::new();
+    // A route has a few statements: on the stack, these cost no allocation per route.
+    let mut rewrites: SmallVec<[(RewriteKind, Span); 2]> = SmallVec::new();
+    let mut matches: SmallVec<[(&[Matcher], Span); 4]> = SmallVec::new();
+    let mut applies: SmallVec<[&ast::Apply; 2]> = SmallVec::new();
     let mut broken = false;
     for stmt in &route.body {
         let this = match stmt {
