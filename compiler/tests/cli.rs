@@ -66,6 +66,50 @@ fn a_valid_project_has_no_problems() {
     assert_eq!(run.stderr, "");
 }
 
+/// The `timings:` line of a run's stderr, checked to name `phases` in order and a total.
+fn timings_line<'r>(run: &'r Run, phases: &[&str]) -> &'r str {
+    let line = run
+        .stderr
+        .lines()
+        .find(|line| line.starts_with("timings: "))
+        .unwrap_or_else(|| panic!("no timings line:\n{}", run.stderr));
+    let mut rest = line;
+    for phase in phases {
+        let at = rest
+            .find(&format!(" {phase} "))
+            .unwrap_or_else(|| panic!("no `{phase}` in order in {line:?}"));
+        rest = &rest[at + phase.len()..];
+    }
+    assert!(line.ends_with(" ms in all)"), "{line:?}");
+    line
+}
+
+#[test]
+fn timings_go_to_stderr_and_change_nothing_else() {
+    let plain = routec(&data(), &["build", "valid", "-o", "-"]);
+    let timed = routec(&data(), &["build", "valid", "-o", "-", "--timings"]);
+    assert_eq!(timed.code, 0, "{}", timed.stderr);
+    assert_eq!(timed.stdout, plain.stdout);
+    assert!(
+        timed.stdout.contains("kind: RouteTable"),
+        "{}",
+        timed.stdout
+    );
+    timings_line(&timed, &["load", "check", "lower and write", "output"]);
+    assert!(!plain.stderr.contains("timings"), "{}", plain.stderr);
+
+    let checked = routec(&data(), &["check", "valid", "--timings"]);
+    assert_eq!(checked.code, 0, "{}", checked.stderr);
+    assert_eq!(checked.stdout, "2 files checked: no problems\n");
+    timings_line(&checked, &["load", "check", "report"]);
+
+    // A build that stops at its errors times what ran.
+    let failed = routec(&data(), &["build", "errors", "-o", "-", "--timings"]);
+    assert_eq!(failed.code, 1, "{}", failed.stderr);
+    let line = timings_line(&failed, &["load", "check"]);
+    assert!(!line.contains("lower"), "{line:?}");
+}
+
 #[test]
 fn the_project_is_found_from_a_subfolder() {
     let run = routec(&data().join("valid/routes"), &["check"]);

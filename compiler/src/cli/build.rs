@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use route_lang::diagnostic::Diagnostic;
 
+use super::timings::Timings;
 use super::{Console, Exit};
 use crate::emit::{self, Document, Format};
 use crate::project::{self, LoadOptions, LoadedProject};
@@ -38,9 +39,13 @@ pub struct BuildArgs {
     /// Neither read nor write the inventory cache (`.routec_cache/` in the project)
     #[arg(long)]
     pub no_cache: bool,
+    /// Print how long each phase took on stderr
+    #[arg(long)]
+    pub timings: bool,
 }
 
 pub fn run(args: &BuildArgs, console: &mut Console) -> io::Result<Exit> {
+    let mut timings = Timings::new(args.timings);
     let options = LoadOptions {
         path: args.path.clone(),
         inventory: args.inventory.clone(),
@@ -50,9 +55,17 @@ pub fn run(args: &BuildArgs, console: &mut Console) -> io::Result<Exit> {
         Ok(loaded) => loaded,
         Err(exit) => return Ok(exit),
     };
-    let exit = match accept(&loaded, console, Purpose::Build, Exit::Problems)? {
+    timings.phase("load");
+    let accepted = accept(&loaded, console, Purpose::Build, Exit::Problems)?;
+    timings.phase("check");
+    let exit = match accepted {
         Ok(()) => match crate::prime::documents(&loaded.db, loaded.project, args.format) {
-            Ok(documents) => output(args, console, &loaded, documents),
+            Ok(documents) => {
+                timings.phase("lower and write");
+                let exit = output(args, console, &loaded, documents);
+                timings.phase("output");
+                exit
+            }
             Err(error) => {
                 console.error(error)?;
                 Ok(Exit::BadInput)
@@ -60,6 +73,7 @@ pub fn run(args: &BuildArgs, console: &mut Console) -> io::Result<Exit> {
         },
         Err(exit) => Ok(exit),
     };
+    timings.report(console)?;
     // The process ends right after: freeing a large database would only cost time.
     std::mem::forget(loaded);
     exit

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use route_lang::db::{file_diagnostics, project_diagnostics};
 use route_lang::diagnostic::Diagnostic;
 
+use super::timings::Timings;
 use super::{Console, Exit};
 use crate::project::{self, LoadOptions, LoadedProject};
 use crate::render::{self, Counts, Format};
@@ -27,9 +28,13 @@ pub struct CheckArgs {
     /// Exit with 1 when there are warnings, not only errors
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Print how long each phase took on stderr
+    #[arg(long)]
+    pub timings: bool,
 }
 
 pub fn run(args: &CheckArgs, console: &mut Console) -> io::Result<Exit> {
+    let mut timings = Timings::new(args.timings);
     let options = LoadOptions {
         path: args.path.clone(),
         inventory: args.inventory.clone(),
@@ -42,6 +47,7 @@ pub fn run(args: &CheckArgs, console: &mut Console) -> io::Result<Exit> {
     for error in &loaded.unreadable {
         console.error(error)?;
     }
+    timings.phase("load");
 
     // Diagnostics come sorted by file path, then by position in the file.
     let diagnostics: Vec<Diagnostic> = match loaded.focus {
@@ -51,6 +57,7 @@ pub fn run(args: &CheckArgs, console: &mut Console) -> io::Result<Exit> {
             project_diagnostics(&loaded.db, loaded.project)
         }
     };
+    timings.phase("check");
     let counts = Counts::of(&diagnostics);
     let failed = counts.errors > 0 || (args.deny_warnings && counts.warnings > 0);
 
@@ -75,6 +82,8 @@ pub fn run(args: &CheckArgs, console: &mut Console) -> io::Result<Exit> {
     } else {
         Exit::Success
     };
+    timings.phase("report");
+    timings.report(console)?;
     // The process ends right after: freeing a large database would only cost time (a tenth of
     // a 100k-route check).
     std::mem::forget(loaded);

@@ -18,6 +18,7 @@ mod explain;
 mod fmt;
 #[cfg(feature = "cluster")]
 mod inventory;
+mod timings;
 
 use std::fmt::Display;
 use std::io::{self, BufWriter, Stderr, StdoutLock, Write};
