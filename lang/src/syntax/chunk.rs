@@ -45,12 +45,20 @@ pub(super) enum ChunkKind {
 
 /// Cuts a file's `tokens` into chunks. Every token belongs to exactly one chunk, in order.
 pub(super) fn chunk(tokens: &Tokens<'_>) -> Vec<Chunk> {
-    let everything = TokenEdit {
-        at: 0,
-        removed: 0,
-        added: tokens.len(),
-    };
-    rechunk(tokens, &[], everything).0
+    cut(tokens, 0..tokens.len())
+}
+
+/// The chunks of the tokens `run`, which starts a chunk and ends where one ends.
+fn cut(tokens: &Tokens<'_>, run: std::ops::Range<usize>) -> Vec<Chunk> {
+    let mut chunks = Vec::new();
+    let mut at = run.start;
+    while at < run.end {
+        let chunk = next_chunk(tokens, at);
+        debug_assert!(chunk.end <= run.end, "a chunk crosses the end of its run");
+        at = chunk.end;
+        chunks.push(chunk);
+    }
+    chunks
 }
 
 /// [`chunk`] on every core of the current rayon pool: the tokens are cut into parts of about
@@ -66,18 +74,7 @@ pub(super) fn chunk_in_parts(tokens: &Tokens<'_>, size: usize) -> Vec<Chunk> {
     }
     let parts: Vec<Vec<Chunk>> = starts
         .par_windows(2)
-        .map(|part| {
-            let (start, end) = (part[0], part[1]);
-            let mut chunks = Vec::new();
-            let mut at = start;
-            while at < end {
-                let chunk = next_chunk(tokens, at);
-                debug_assert!(chunk.end <= end, "a chunk crosses a part's start");
-                at = chunk.end;
-                chunks.push(chunk);
-            }
-            chunks
-        })
+        .map(|part| cut(tokens, part[0]..part[1]))
         .collect();
     parts.concat()
 }

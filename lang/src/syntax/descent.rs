@@ -14,7 +14,6 @@
 //! over starts no statement there, so chumsky reports an error (or, in a policy, keeps an
 //! unknown field for the checker to report).
 
-use super::TextRange;
 use super::ast::{
     self, Apply, Destination, DestinationStmt, Expose, FieldArgs, Gateway, GatewayStmt, HeaderOp,
     Int, ItemKind, LabelMatch, Matcher, Name, PathKind, Policy, PolicyBody, PolicyField, PortRef,
@@ -31,9 +30,9 @@ use super::parser::{
 /// uses (the rest is junk, which the caller reports); `None` if the item has a syntax error.
 pub(super) fn item(tokens: &Tokens<'_>, run: std::ops::Range<usize>) -> Option<(ast::Item, usize)> {
     let mut p = Descent {
-        kinds: tokens.kinds.get(run.clone())?,
-        ranges: tokens.ranges.get(run)?,
-        text: tokens.text,
+        tokens,
+        first: run.start,
+        kinds: tokens.kinds.get(run)?,
         at: 0,
     };
     let kind = match p.word()? {
@@ -85,11 +84,12 @@ pub(super) fn item(tokens: &Tokens<'_>, run: std::ops::Range<usize>) -> Option<(
 
 const NONE: Reserved = &[];
 
-/// An item's tokens and the index of the next one; spans count from the item's first token.
+/// An item's tokens and the index of the next one; spans and `at` count from the item's
+/// first token, `first` in the file's `tokens`.
 struct Descent<'t, 's> {
+    tokens: &'t Tokens<'s>,
+    first: usize,
     kinds: &'t [Token],
-    ranges: &'t [TextRange],
-    text: &'s str,
     at: usize,
 }
 
@@ -102,10 +102,7 @@ impl<'s> Descent<'_, 's> {
     }
 
     fn text_of(&self, at: usize) -> &'s str {
-        self.ranges
-            .get(at)
-            .and_then(|r| self.text.get(r.start as usize..r.end as usize))
-            .unwrap_or("")
+        self.tokens.text(self.first + at)
     }
 
     /// The next token's text if it is an identifier.
@@ -545,6 +542,12 @@ impl<'s> Descent<'_, 's> {
         })
     }
 
+    /// The string after a matcher's operator, the operator being the next token.
+    fn operand(&mut self) -> Option<Str> {
+        self.at += 1;
+        self.string()
+    }
+
     fn matcher(&mut self, reserved: Reserved) -> Option<Matcher> {
         let start = self.at;
         let word = self.word()?;
@@ -567,18 +570,9 @@ impl<'s> Descent<'_, 's> {
             "header" => {
                 let name = self.string()?;
                 let op = match self.kind()? {
-                    Token::Eq => {
-                        self.at += 1;
-                        HeaderOp::Equals(self.string()?)
-                    }
-                    Token::NotEq => {
-                        self.at += 1;
-                        HeaderOp::NotEquals(self.string()?)
-                    }
-                    Token::Tilde => {
-                        self.at += 1;
-                        HeaderOp::Regex(self.string()?)
-                    }
+                    Token::Eq => HeaderOp::Equals(self.operand()?),
+                    Token::NotEq => HeaderOp::NotEquals(self.operand()?),
+                    Token::Tilde => HeaderOp::Regex(self.operand()?),
                     _ => {
                         self.keyword("present")?;
                         HeaderOp::Present
@@ -593,14 +587,8 @@ impl<'s> Descent<'_, 's> {
             "query" => {
                 let name = self.string()?;
                 let op = match self.kind()? {
-                    Token::Eq => {
-                        self.at += 1;
-                        QueryOp::Equals(self.string()?)
-                    }
-                    Token::Tilde => {
-                        self.at += 1;
-                        QueryOp::Regex(self.string()?)
-                    }
+                    Token::Eq => QueryOp::Equals(self.operand()?),
+                    Token::Tilde => QueryOp::Regex(self.operand()?),
                     _ => return None,
                 };
                 Matcher::Query {
