@@ -22,6 +22,8 @@ use std::collections::HashSet;
 use std::fmt;
 use std::io::{self, Write};
 
+use compact_str::CompactString;
+
 use crate::resources::Resource;
 
 /// The output format.
@@ -50,9 +52,9 @@ impl Format {
 /// item can be lowered, written and dropped on any core (see `crate::prime`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Document {
-    pub namespace: Option<String>,
+    pub namespace: Option<CompactString>,
     pub kind: &'static str,
-    pub name: String,
+    pub name: CompactString,
     /// A YAML document, or a pretty-printed JSON object; either ends with a newline.
     pub contents: Vec<u8>,
 }
@@ -299,8 +301,8 @@ mod tests {
 
     fn meta(namespace: &str, name: &str) -> ObjectMeta {
         ObjectMeta {
-            name: name.to_owned(),
-            namespace: Some(namespace.to_owned()),
+            name: name.into(),
+            namespace: Some(namespace.into()),
             ..ObjectMeta::default()
         }
     }

@@ -11,23 +11,25 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use compact_str::CompactString;
+
 use routec::resources::*;
 use serde_json::Value;
 use support::schema::{KINDS, compile_schema, schema_path, validate_resource};
 
 const NAMESPACE: &str = "bookinfo";
 
-fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+fn labels(pairs: &[(&str, &str)]) -> BTreeMap<CompactString, CompactString> {
     pairs
         .iter()
-        .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+        .map(|(key, value)| ((*key).into(), (*value).into()))
         .collect()
 }
 
 fn meta(name: &str) -> ObjectMeta {
     ObjectMeta {
-        name: name.to_owned(),
-        namespace: Some(NAMESPACE.to_owned()),
+        name: name.into(),
+        namespace: Some(NAMESPACE.into()),
         ..ObjectMeta::default()
     }
 }
@@ -42,9 +44,9 @@ fn meta_with_labels(name: &str, pairs: &[(&str, &str)]) -> ObjectMeta {
 fn service(name: &str, port: u32, cluster: Option<&str>) -> DestinationReference {
     DestinationReference {
         reference: ObjectReference {
-            name: name.to_owned(),
-            namespace: Some(NAMESPACE.to_owned()),
-            cluster: cluster.map(str::to_owned),
+            name: name.into(),
+            namespace: Some(NAMESPACE.into()),
+            cluster: cluster.map(Into::into),
         },
         kind: None,
         port: Some(PortSelector::Number(port)),
@@ -62,14 +64,14 @@ fn route_labels(pairs: &[(&str, &str)]) -> Vec<RouteSelector> {
 
 fn prefix(path: &str) -> HttpRequestMatcher {
     HttpRequestMatcher {
-        uri: Some(StringMatch::Prefix(path.to_owned())),
+        uri: Some(StringMatch::Prefix(path.into())),
         ..HttpRequestMatcher::default()
     }
 }
 
 fn route(name: &str, matchers: Vec<HttpRequestMatcher>, action: HttpAction) -> HttpRoute {
     HttpRoute {
-        name: name.to_owned(),
+        name: name.into(),
         labels: BTreeMap::new(),
         matchers,
         action,
@@ -94,8 +96,8 @@ fn gateway() -> VirtualGateway {
             workloads: vec![WorkloadSelector {
                 selector: Some(ObjectSelector {
                     labels: labels(&[("istio", "ingressgateway")]),
-                    namespace: Some("gloo-mesh-gateways".to_owned()),
-                    cluster: Some("cluster-1".to_owned()),
+                    namespace: Some("gloo-mesh-gateways".into()),
+                    cluster: Some("cluster-1".into()),
                     ..ObjectSelector::default()
                 }),
                 ..WorkloadSelector::default()
@@ -111,12 +113,12 @@ fn gateway() -> VirtualGateway {
                     port: PortSelector::Number(443),
                     tls: Some(ListenerTls {
                         mode: Some(TlsMode::Simple),
-                        secret_name: Some("bookinfo-cert".to_owned()),
+                        secret_name: Some("bookinfo-cert".into()),
                     }),
                 },
                 Listener {
                     protocol: ListenerProtocol::Tcp {},
-                    port: PortSelector::Name("tcp".to_owned()),
+                    port: PortSelector::Name("tcp".into()),
                     tls: None,
                 },
             ],
@@ -131,7 +133,7 @@ fn bookinfo_routes() -> RouteTable {
         vec![
             prefix("/productpage"),
             HttpRequestMatcher {
-                uri: Some(StringMatch::Exact("/login".to_owned())),
+                uri: Some(StringMatch::Exact("/login".into())),
                 ..HttpRequestMatcher::default()
             },
         ],
@@ -146,8 +148,8 @@ fn bookinfo_routes() -> RouteTable {
             "reviews",
             vec![HttpRequestMatcher {
                 headers: vec![HeaderMatcher {
-                    name: "end-user".to_owned(),
-                    value: Some("jason".to_owned()),
+                    name: "end-user".into(),
+                    value: Some("jason".into()),
                     ..HeaderMatcher::default()
                 }],
                 ..prefix("/reviews")
@@ -155,8 +157,8 @@ fn bookinfo_routes() -> RouteTable {
             HttpAction::ForwardTo(ForwardToAction {
                 destinations: vec![DestinationReference {
                     reference: ObjectReference {
-                        name: "reviews".to_owned(),
-                        namespace: Some(NAMESPACE.to_owned()),
+                        name: "reviews".into(),
+                        namespace: Some(NAMESPACE.into()),
                         cluster: None,
                     },
                     kind: Some(DestinationKind::VirtualDestination),
@@ -176,7 +178,7 @@ fn bookinfo_routes() -> RouteTable {
     let ratings = route(
         "ratings",
         vec![HttpRequestMatcher {
-            method: Some("GET".to_owned()),
+            method: Some("GET".into()),
             ..prefix("/ratings")
         }],
         HttpAction::ForwardTo(ForwardToAction {
@@ -187,38 +189,38 @@ fn bookinfo_routes() -> RouteTable {
     let every_matcher = route(
         "beta",
         vec![HttpRequestMatcher {
-            uri: Some(StringMatch::Regex("/beta/[0-9]+".to_owned())),
+            uri: Some(StringMatch::Regex("/beta/[0-9]+".into())),
             headers: vec![
                 HeaderMatcher {
-                    name: "x-canary".to_owned(),
-                    value: Some("off".to_owned()),
+                    name: "x-canary".into(),
+                    value: Some("off".into()),
                     invert_match: true,
                     ..HeaderMatcher::default()
                 },
                 HeaderMatcher {
-                    name: "user-agent".to_owned(),
-                    value: Some(".*Mobile.*".to_owned()),
+                    name: "user-agent".into(),
+                    value: Some(".*Mobile.*".into()),
                     regex: true,
                     ..HeaderMatcher::default()
                 },
                 HeaderMatcher {
-                    name: "x-beta".to_owned(),
+                    name: "x-beta".into(),
                     ..HeaderMatcher::default()
                 },
             ],
             query_parameters: vec![
                 QueryParameterMatcher {
-                    name: "beta".to_owned(),
-                    value: "1".to_owned(),
+                    name: "beta".into(),
+                    value: "1".into(),
                     regex: false,
                 },
                 QueryParameterMatcher {
-                    name: "id".to_owned(),
-                    value: "[0-9]+".to_owned(),
+                    name: "id".into(),
+                    value: "[0-9]+".into(),
                     regex: true,
                 },
             ],
-            method: Some("POST".to_owned()),
+            method: Some("POST".into()),
         }],
         HttpAction::ForwardTo(ForwardToAction {
             destinations: vec![service("productpage", 9080, None)],
@@ -229,20 +231,20 @@ fn bookinfo_routes() -> RouteTable {
         "legacy",
         vec![prefix("/old")],
         HttpAction::Redirect(RedirectAction {
-            host_redirect: Some("www.bookinfo.example.com".to_owned()),
-            path_redirect: Some("/new".to_owned()),
+            host_redirect: Some("www.bookinfo.example.com".into()),
+            path_redirect: Some("/new".into()),
             response_code: RedirectResponseCode::from_status(301),
         }),
     );
     let health = route(
         "health",
         vec![HttpRequestMatcher {
-            uri: Some(StringMatch::Exact("/healthz".to_owned())),
+            uri: Some(StringMatch::Exact("/healthz".into())),
             ..HttpRequestMatcher::default()
         }],
         HttpAction::DirectResponse(DirectResponseAction {
             status: 200,
-            body: Some("ok".to_owned()),
+            body: Some("ok".into()),
         }),
     );
     let v1 = route(
@@ -250,13 +252,13 @@ fn bookinfo_routes() -> RouteTable {
         vec![prefix("/v1/")],
         HttpAction::ForwardTo(ForwardToAction {
             destinations: vec![service("reviews", 9080, None)],
-            path_rewrite: Some("/".to_owned()),
-            host_rewrite: Some("reviews.bookinfo.svc.cluster.local".to_owned()),
+            path_rewrite: Some("/".into()),
+            host_rewrite: Some("reviews.bookinfo.svc.cluster.local".into()),
         }),
     );
     let delegated = |name: &str| ObjectSelector {
-        name: Some(name.to_owned()),
-        namespace: Some(NAMESPACE.to_owned()),
+        name: Some(name.into()),
+        namespace: Some(NAMESPACE.into()),
         ..ObjectSelector::default()
     };
     let api = route(
@@ -270,13 +272,10 @@ fn bookinfo_routes() -> RouteTable {
     RouteTable {
         metadata: meta("bookinfo"),
         spec: RouteTableSpec {
-            hosts: vec![
-                "bookinfo.example.com".to_owned(),
-                "*.bookinfo.internal".to_owned(),
-            ],
+            hosts: vec!["bookinfo.example.com".into(), "*.bookinfo.internal".into()],
             virtual_gateways: vec![ObjectReference {
-                name: "ingress".to_owned(),
-                namespace: Some(NAMESPACE.to_owned()),
+                name: "ingress".into(),
+                namespace: Some(NAMESPACE.into()),
                 cluster: None,
             }],
             workload_selectors: vec![
@@ -330,19 +329,19 @@ fn api_users_routes() -> RouteTable {
 fn reviews_destination() -> VirtualDestination {
     let in_cluster = |cluster: &str| ObjectSelector {
         labels: labels(&[("app", "reviews")]),
-        namespace: Some(NAMESPACE.to_owned()),
-        cluster: Some(cluster.to_owned()),
+        namespace: Some(NAMESPACE.into()),
+        cluster: Some(cluster.into()),
         ..ObjectSelector::default()
     };
     VirtualDestination {
         metadata: meta_with_labels("reviews", &[("routec.io/destination", "reviews")]),
         spec: VirtualDestinationSpec {
-            hosts: vec!["reviews.mesh.internal".to_owned()],
+            hosts: vec!["reviews.mesh.internal".into()],
             services: vec![in_cluster("cluster-1"), in_cluster("cluster-2")],
             ports: vec![VirtualDestinationPort {
                 number: 9080,
                 protocol: Protocol::Http,
-                target_port: Some(PortSelector::Name("http".to_owned())),
+                target_port: Some(PortSelector::Name("http".into())),
             }],
         },
     }
@@ -357,10 +356,10 @@ fn policies() -> Vec<Resource> {
                 config: RetryTimeoutConfig {
                     retries: Some(RetryPolicy {
                         attempts: Some(3),
-                        per_try_timeout: Some("2s".to_owned()),
-                        retry_on: Some("5xx,reset,connect-failure".to_owned()),
+                        per_try_timeout: Some("2s".into()),
+                        retry_on: Some("5xx,reset,connect-failure".into()),
                     }),
-                    request_timeout: Some("10s".to_owned()),
+                    request_timeout: Some("10s".into()),
                 },
             },
         }
@@ -371,7 +370,7 @@ fn policies() -> Vec<Resource> {
                 apply_to_routes: route_labels(&[("routec.io/fault", "chaos")]),
                 config: FaultInjectionConfig {
                     delay: Some(FaultDelay {
-                        fixed_delay: "5s".to_owned(),
+                        fixed_delay: "5s".into(),
                         percentage: Some(10.0),
                     }),
                     abort: None,
@@ -399,13 +398,13 @@ fn policies() -> Vec<Resource> {
                 apply_to_routes: route_labels(&[("routec.io/cors", "web-cors")]),
                 config: CorsConfig {
                     allow_origins: vec![
-                        StringMatch::Exact("https://example.com".to_owned()),
-                        StringMatch::Regex(r"https?://[^/]+\.example\.com".to_owned()),
+                        StringMatch::Exact("https://example.com".into()),
+                        StringMatch::Regex(r"https?://[^/]+\.example\.com".into()),
                     ],
-                    allow_methods: vec!["GET".to_owned(), "POST".to_owned()],
-                    allow_headers: vec!["content-type".to_owned()],
-                    expose_headers: vec!["x-request-id".to_owned()],
-                    max_age: Some("86400s".to_owned()),
+                    allow_methods: vec!["GET".into(), "POST".into()],
+                    allow_headers: vec!["content-type".into()],
+                    expose_headers: vec!["x-request-id".into()],
+                    max_age: Some("86400s".into()),
                     allow_credentials: Some(true),
                 },
             },
@@ -417,7 +416,7 @@ fn policies() -> Vec<Resource> {
                 apply_to_routes: route_labels(&[("routec.io/headers", "tag-team")]),
                 config: HeaderManipulationConfig {
                     append_request_headers: labels(&[("x-team", "reviews")]),
-                    remove_response_headers: vec!["server".to_owned()],
+                    remove_response_headers: vec!["server".into()],
                     ..HeaderManipulationConfig::default()
                 },
             },
@@ -443,8 +442,8 @@ fn policies() -> Vec<Resource> {
                 apply_to_destinations: reviews_vd_selector(),
                 config: OutlierDetectionConfig {
                     consecutive_errors: Some(5),
-                    interval: Some("10s".to_owned()),
-                    base_ejection_time: Some("30s".to_owned()),
+                    interval: Some("10s".into()),
+                    base_ejection_time: Some("30s".into()),
                     max_ejection_percent: Some(50),
                 },
             },
@@ -466,11 +465,11 @@ fn policies() -> Vec<Resource> {
                 config: FailoverConfig {
                     locality_mappings: vec![LocalityMapping {
                         from: Locality {
-                            region: "us-east1".to_owned(),
+                            region: "us-east1".into(),
                             ..Locality::default()
                         },
                         to: vec![WeightedLocality {
-                            region: "us-west1".to_owned(),
+                            region: "us-west1".into(),
                             ..WeightedLocality::default()
                         }],
                     }],
@@ -485,7 +484,7 @@ fn policies() -> Vec<Resource> {
                     kind: Some(DestinationKind::Service),
                     selector: Some(ObjectSelector {
                         labels: labels(&[("app", "reviews")]),
-                        namespace: Some(NAMESPACE.to_owned()),
+                        namespace: Some(NAMESPACE.into()),
                         ..ObjectSelector::default()
                     }),
                     port: None,
@@ -495,8 +494,8 @@ fn policies() -> Vec<Resource> {
                     authz: Some(Authorization {
                         allowed_clients: vec![IdentitySelector {
                             service_account_selector: ObjectSelector {
-                                name: Some("productpage".to_owned()),
-                                namespace: Some(NAMESPACE.to_owned()),
+                                name: Some("productpage".into()),
+                                namespace: Some(NAMESPACE.into()),
                                 ..ObjectSelector::default()
                             },
                         }],

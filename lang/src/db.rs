@@ -16,6 +16,7 @@ use crate::check::{self, ItemDiagnostic, LabelTarget};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Fix, Label, Location};
 use crate::inventory::{Inventory, InventoryIndex};
+use crate::syntax::ast::CompactString;
 use crate::syntax::{self, ItemCache, Parse, ast};
 
 /// The database trait the queries are written against.
@@ -206,7 +207,7 @@ pub struct Item<'db> {
     #[returns(copy)]
     pub tag: ItemTag,
     #[returns(ref)]
-    pub name: String,
+    pub name: CompactString,
     #[returns(copy)]
     pub file: SourceFile,
     #[tracked]
@@ -317,7 +318,7 @@ pub fn file_items(db: &dyn Db, file: SourceFile) -> Vec<Item<'_>> {
         .collect()
 }
 
-fn item_identity(item: &ast::Item) -> Option<(ItemTag, String)> {
+fn item_identity(item: &ast::Item) -> Option<(ItemTag, CompactString)> {
     Some(match &item.kind {
         ast::ItemKind::Gateway(g) => (ItemTag::Gateway, g.name.text.clone()),
         ast::ItemKind::Destination(d) => (ItemTag::Destination, d.name.text.clone()),
@@ -330,7 +331,7 @@ fn item_identity(item: &ast::Item) -> Option<(ItemTag, String)> {
 
 /// The namespace a file's `namespace` statement sets, if it has one.
 #[salsa::tracked(returns(ref))]
-pub fn file_namespace_decl(db: &dyn Db, file: SourceFile) -> Option<String> {
+pub fn file_namespace_decl(db: &dyn Db, file: SourceFile) -> Option<CompactString> {
     parse_file(db, file)
         .items
         .iter()
@@ -404,10 +405,10 @@ pub fn item_index(db: &dyn Db, project: Project) -> ItemIndex<'_> {
             let tag = item.tag(db) as usize;
             let name = item.name(db);
             index.by_tag[tag]
-                .entry(name.clone())
+                .entry(name.to_string())
                 .or_default()
                 .push(item);
-            index.first[tag].entry(name.clone()).or_insert(item);
+            index.first[tag].entry(name.to_string()).or_insert(item);
         }
     }
     index
@@ -502,7 +503,7 @@ pub fn name_of(item: &ast::Item) -> ast::Name {
         | ast::ItemKind::Routes(ast::RouteTable { name, .. })
         | ast::ItemKind::Namespace(name) => name.clone(),
         ast::ItemKind::Error => ast::Name {
-            text: String::new(),
+            text: CompactString::default(),
             span: item.span,
         },
     }

@@ -734,10 +734,14 @@ impl<R: Copy + Ord> LabelIndex<R> {
 
     /// The items carrying every label of a non-empty `selector`, in inventory order.
     /// `None` for an empty selector, which matches everything: the caller knows "everything".
-    fn matching(&self, selector: &[(String, String)]) -> Option<Vec<R>> {
+    fn matching(&self, selector: &[(&str, &str)]) -> Option<Vec<R>> {
         let mut lists = Vec::with_capacity(selector.len());
         for (key, value) in selector {
-            match self.postings.get(key).and_then(|values| values.get(value)) {
+            match self
+                .postings
+                .get(*key)
+                .and_then(|values| values.get(*value))
+            {
                 Some(list) => lists.push(list.as_slice()),
                 // A label nobody carries: nothing can match.
                 None => return Some(Vec::new()),
@@ -1059,7 +1063,7 @@ impl InventoryIndex {
     /// inventory order.
     pub fn match_services(
         &self,
-        selector: &[(String, String)],
+        selector: &[(&str, &str)],
         namespace: Option<&str>,
         clusters: Option<&[String]>,
     ) -> Vec<ServiceRef> {
@@ -1081,7 +1085,7 @@ impl InventoryIndex {
     /// Like [`Self::match_services`], over workload (pod) labels.
     pub fn match_workloads(
         &self,
-        selector: &[(String, String)],
+        selector: &[(&str, &str)],
         namespace: Option<&str>,
         clusters: Option<&[String]>,
     ) -> Vec<WorkloadRef> {
@@ -1156,13 +1160,6 @@ mod tests {
 
     fn json(text: &str) -> Result<Inventory, InventoryError> {
         parse_inventory("inventory.json", text)
-    }
-
-    fn selector(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
     }
 
     /// `cluster/namespace/name` of each matched service, in result order.
@@ -1241,7 +1238,7 @@ mod tests {
             ["bookinfo-details", "bookinfo-ratings", "bookinfo-reviews"]
         );
         let reviews_v1 = index.match_workloads(
-            &selector(&[("app", "reviews"), ("version", "v1")]),
+            &[("app", "reviews"), ("version", "v1")],
             Some("bookinfo"),
             None,
         );
@@ -1503,10 +1500,7 @@ clusters:
     fn service_selectors_match_across_clusters_and_namespaces() {
         let index = InventoryIndex::new(yaml(TWO_CLUSTERS).expect("valid"));
         let find = |pairs: &[(&str, &str)], namespace, clusters: Option<&[String]>| {
-            service_names(
-                &index,
-                &index.match_services(&selector(pairs), namespace, clusters),
-            )
+            service_names(&index, &index.match_services(pairs, namespace, clusters))
         };
 
         assert_eq!(
@@ -1542,7 +1536,7 @@ clusters:
     #[test]
     fn workload_selectors_match_pod_labels() {
         let index = InventoryIndex::new(yaml(TWO_CLUSTERS).expect("valid"));
-        let v2 = index.match_workloads(&selector(&[("version", "v2")]), Some("shop"), None);
+        let v2 = index.match_workloads(&[("version", "v2")], Some("shop"), None);
         assert_eq!(
             workload_names(&index, &v2),
             ["east/shop/web-v2", "west/shop/web-v2"]
@@ -1550,7 +1544,7 @@ clusters:
         // Service labels are not pod labels.
         assert!(
             index
-                .match_workloads(&selector(&[("tier", "frontend")]), None, None)
+                .match_workloads(&[("tier", "frontend")], None, None)
                 .is_empty()
         );
         assert_eq!(index.match_workloads(&[], None, None).len(), 3);

@@ -173,7 +173,12 @@ fn trees(fx: &Fixture) -> Vec<(String, Arc<route_lang::syntax::ast::Item>)> {
     parse_file(&fx.db, fx.file)
         .items
         .iter()
-        .map(|parsed| (name_of(&parsed.item).text, Arc::clone(&parsed.item)))
+        .map(|parsed| {
+            (
+                name_of(&parsed.item).text.to_string(),
+                Arc::clone(&parsed.item),
+            )
+        })
         .collect()
 }
 

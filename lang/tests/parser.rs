@@ -121,7 +121,7 @@ impl Dump<'_> {
     }
 
     fn name(&self, n: &Name) -> String {
-        self.checked(n.text.clone(), n.span, &n.text)
+        self.checked(n.text.to_string(), n.span, &n.text)
     }
 
     fn names(&self, ns: &[Name]) -> String {
@@ -192,7 +192,7 @@ impl Dump<'_> {
         let expected: String = self.src(q.span).split_whitespace().collect();
         let plain = match &q.namespace {
             Some(ns) => format!("{}.{}", q.name.text, ns.text),
-            None => q.name.text.clone(),
+            None => q.name.text.to_string(),
         };
         if expected == plain {
             shown

@@ -161,9 +161,10 @@ fn object_id(resource: &Resource, default_namespace: &str) -> ObjectId {
         kind: resource.kind().to_owned(),
         namespace: metadata
             .namespace
-            .clone()
-            .unwrap_or_else(|| default_namespace.to_owned()),
-        name: metadata.name.clone(),
+            .as_deref()
+            .unwrap_or(default_namespace)
+            .to_owned(),
+        name: metadata.name.to_string(),
     }
 }
 
@@ -818,12 +819,9 @@ mod tests {
 
     fn meta(name: &str, labels: &[(&str, &str)]) -> ObjectMeta {
         ObjectMeta {
-            name: name.to_owned(),
+            name: name.into(),
             namespace: None,
-            labels: labels
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+            labels: labels.iter().map(|&(k, v)| (k.into(), v.into())).collect(),
             annotations: BTreeMap::new(),
         }
     }
@@ -833,7 +831,7 @@ mod tests {
             Vec::new()
         } else {
             vec![HttpRoute {
-                name: "api".to_owned(),
+                name: "api".into(),
                 labels: BTreeMap::new(),
                 matchers: Vec::new(),
                 action: HttpAction::Delegate(DelegateAction {
@@ -853,7 +851,7 @@ mod tests {
 
     fn by_name(name: &str) -> ObjectSelector {
         ObjectSelector {
-            name: Some(name.to_owned()),
+            name: Some(name.into()),
             ..ObjectSelector::default()
         }
     }
@@ -870,7 +868,7 @@ mod tests {
                 "m-middle",
                 &[],
                 &[ObjectSelector {
-                    labels: [("team".to_owned(), "leaf".to_owned())].into(),
+                    labels: [("team".into(), "leaf".into())].into(),
                     ..ObjectSelector::default()
                 }],
             ),

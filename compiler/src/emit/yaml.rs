@@ -639,6 +639,8 @@ impl Serializer for KeyWriter<'_, '_, '_> {
 mod tests {
     use std::collections::BTreeMap;
 
+    use compact_str::CompactString;
+
     use proptest::prelude::*;
     use proptest::{collection, option, sample};
 
@@ -662,17 +664,17 @@ mod tests {
         assert_eq!(written, expected);
     }
 
-    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<CompactString, CompactString> {
         pairs
             .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .map(|(k, v)| ((*k).into(), (*v).into()))
             .collect()
     }
 
     fn meta(name: &str) -> ObjectMeta {
         ObjectMeta {
-            name: name.to_owned(),
-            namespace: Some("bookinfo".to_owned()),
+            name: name.into(),
+            namespace: Some("bookinfo".into()),
             labels: labels(&[("app.kubernetes.io/managed-by", "routec"), ("tier", "web")]),
             annotations: labels(&[("routec.dev/source", "routes/shop.route:12")]),
         }
@@ -680,19 +682,19 @@ mod tests {
 
     fn reference(name: &str) -> ObjectReference {
         ObjectReference {
-            name: name.to_owned(),
-            namespace: Some("bookinfo".to_owned()),
-            cluster: Some("cluster-1".to_owned()),
+            name: name.into(),
+            namespace: Some("bookinfo".into()),
+            cluster: Some("cluster-1".into()),
         }
     }
 
     fn selector(name: &str) -> ObjectSelector {
         ObjectSelector {
             labels: labels(&[("app", name)]),
-            name: Some(name.to_owned()),
-            namespace: Some("bookinfo".to_owned()),
-            cluster: Some("cluster-1".to_owned()),
-            workspace: Some("shop".to_owned()),
+            name: Some(name.into()),
+            namespace: Some("bookinfo".into()),
+            cluster: Some("cluster-1".into()),
+            workspace: Some("shop".into()),
         }
     }
 
@@ -708,23 +710,23 @@ mod tests {
 
     fn route(name: &str, action: HttpAction) -> HttpRoute {
         HttpRoute {
-            name: name.to_owned(),
+            name: name.into(),
             labels: labels(&[("retry", "standard")]),
             matchers: vec![
                 HttpRequestMatcher {
-                    uri: Some(StringMatch::Prefix("/api/v1".to_owned())),
+                    uri: Some(StringMatch::Prefix("/api/v1".into())),
                     headers: vec![HeaderMatcher {
-                        name: "x-canary".to_owned(),
-                        value: Some("^(on|yes)$".to_owned()),
+                        name: "x-canary".into(),
+                        value: Some("^(on|yes)$".into()),
                         regex: true,
                         invert_match: true,
                     }],
                     query_parameters: vec![QueryParameterMatcher {
-                        name: "user".to_owned(),
-                        value: "jason".to_owned(),
+                        name: "user".into(),
+                        value: "jason".into(),
                         regex: false,
                     }],
-                    method: Some("GET".to_owned()),
+                    method: Some("GET".into()),
                 },
                 HttpRequestMatcher::default(),
             ],
@@ -739,17 +741,17 @@ mod tests {
                 HttpAction::ForwardTo(ForwardToAction {
                     destinations: vec![
                         destination("reviews", PortSelector::Number(9080)),
-                        destination("ratings", PortSelector::Name("http".to_owned())),
+                        destination("ratings", PortSelector::Name("http".into())),
                     ],
-                    path_rewrite: Some("/".to_owned()),
-                    host_rewrite: Some("reviews.internal".to_owned()),
+                    path_rewrite: Some("/".into()),
+                    host_rewrite: Some("reviews.internal".into()),
                 }),
             ),
             route(
                 "redirect",
                 HttpAction::Redirect(RedirectAction {
-                    host_redirect: Some("www.example.com".to_owned()),
-                    path_redirect: Some("/new".to_owned()),
+                    host_redirect: Some("www.example.com".into()),
+                    path_redirect: Some("/new".into()),
                     response_code: Some(RedirectResponseCode::PermanentRedirect),
                 }),
             ),
@@ -757,7 +759,7 @@ mod tests {
                 "respond",
                 HttpAction::DirectResponse(DirectResponseAction {
                     status: 404,
-                    body: Some("not here".to_owned()),
+                    body: Some("not here".into()),
                 }),
             ),
             route(
@@ -774,7 +776,7 @@ mod tests {
         vec![
             RouteSelector::Route(RouteLabelSelector {
                 labels: labels(&[("retry", "standard")]),
-                namespace: Some("bookinfo".to_owned()),
+                namespace: Some("bookinfo".into()),
                 cluster: None,
                 workspace: None,
             }),
@@ -792,7 +794,7 @@ mod tests {
             DestinationSelector {
                 kind: Some(DestinationKind::Service),
                 selector: Some(selector("reviews")),
-                port: Some(PortSelector::Name("grpc".to_owned())),
+                port: Some(PortSelector::Name("grpc".into())),
             },
             DestinationSelector::default(),
         ]
@@ -809,7 +811,7 @@ mod tests {
             Object {
                 metadata: meta("table"),
                 spec: RouteTableSpec {
-                    hosts: vec!["shop.example.com".to_owned(), "shop".to_owned()],
+                    hosts: vec!["shop.example.com".into(), "shop".into()],
                     virtual_gateways: vec![reference("north")],
                     workload_selectors: vec![WorkloadSelector::default(), workload.clone()],
                     weight: Some(-3),
@@ -829,10 +831,10 @@ mod tests {
                         },
                         Listener {
                             protocol: ListenerProtocol::Tcp {},
-                            port: PortSelector::Name("https".to_owned()),
+                            port: PortSelector::Name("https".into()),
                             tls: Some(ListenerTls {
                                 mode: Some(TlsMode::Simple),
-                                secret_name: Some("shop-cert".to_owned()),
+                                secret_name: Some("shop-cert".into()),
                             }),
                         },
                     ],
@@ -842,12 +844,12 @@ mod tests {
             Object {
                 metadata: meta("destination"),
                 spec: VirtualDestinationSpec {
-                    hosts: vec!["reviews.global".to_owned()],
+                    hosts: vec!["reviews.global".into()],
                     services: vec![selector("reviews"), ObjectSelector::default()],
                     ports: vec![VirtualDestinationPort {
                         number: 80,
                         protocol: Protocol::Http,
-                        target_port: Some(PortSelector::Name("http".to_owned())),
+                        target_port: Some(PortSelector::Name("http".into())),
                     }],
                 },
             }
@@ -859,10 +861,10 @@ mod tests {
                     config: RetryTimeoutConfig {
                         retries: Some(RetryPolicy {
                             attempts: Some(3),
-                            per_try_timeout: Some("2s".to_owned()),
-                            retry_on: Some("connect-failure,reset".to_owned()),
+                            per_try_timeout: Some("2s".into()),
+                            retry_on: Some("connect-failure,reset".into()),
                         }),
-                        request_timeout: Some("15s".to_owned()),
+                        request_timeout: Some("15s".into()),
                     },
                 },
             }
@@ -878,7 +880,7 @@ mod tests {
                     apply_to_routes: route_selectors(),
                     config: FaultInjectionConfig {
                         delay: Some(FaultDelay {
-                            fixed_delay: "1.5s".to_owned(),
+                            fixed_delay: "1.5s".into(),
                             percentage: Some(12.5),
                         }),
                         abort: Some(FaultAbort {
@@ -896,12 +898,12 @@ mod tests {
                     config: FailoverConfig {
                         locality_mappings: vec![LocalityMapping {
                             from: Locality {
-                                region: "us-east".to_owned(),
-                                zone: Some("us-east-1".to_owned()),
-                                sub_zone: Some("a".to_owned()),
+                                region: "us-east".into(),
+                                zone: Some("us-east-1".into()),
+                                sub_zone: Some("a".into()),
                             },
                             to: vec![WeightedLocality {
-                                region: "us-west".to_owned(),
+                                region: "us-west".into(),
                                 zone: None,
                                 sub_zone: None,
                                 weight: Some(100),
@@ -917,8 +919,8 @@ mod tests {
                     apply_to_destinations: destination_selectors(),
                     config: OutlierDetectionConfig {
                         consecutive_errors: Some(5),
-                        interval: Some("10s".to_owned()),
-                        base_ejection_time: Some("30s".to_owned()),
+                        interval: Some("10s".into()),
+                        base_ejection_time: Some("30s".into()),
                         max_ejection_percent: Some(50),
                     },
                 },
@@ -930,13 +932,13 @@ mod tests {
                     apply_to_routes: route_selectors(),
                     config: CorsConfig {
                         allow_origins: vec![
-                            StringMatch::Exact("https://shop.example.com".to_owned()),
-                            StringMatch::Regex("https://.*[.]example[.]com".to_owned()),
+                            StringMatch::Exact("https://shop.example.com".into()),
+                            StringMatch::Regex("https://.*[.]example[.]com".into()),
                         ],
-                        allow_methods: vec!["GET".to_owned(), "POST".to_owned()],
-                        allow_headers: vec!["content-type".to_owned()],
-                        expose_headers: vec!["x-request-id".to_owned()],
-                        max_age: Some("1h".to_owned()),
+                        allow_methods: vec!["GET".into(), "POST".into()],
+                        allow_headers: vec!["content-type".into()],
+                        expose_headers: vec!["x-request-id".into()],
+                        max_age: Some("1h".into()),
                         allow_credentials: Some(true),
                     },
                 },
@@ -965,9 +967,9 @@ mod tests {
                     apply_to_routes: route_selectors(),
                     config: HeaderManipulationConfig {
                         append_request_headers: labels(&[("x-team", "shop")]),
-                        remove_request_headers: vec!["cookie".to_owned()],
+                        remove_request_headers: vec!["cookie".into()],
                         append_response_headers: labels(&[("cache-control", "no-store")]),
-                        remove_response_headers: vec!["server".to_owned()],
+                        remove_response_headers: vec!["server".into()],
                     },
                 },
             }
@@ -1162,7 +1164,7 @@ mod tests {
     #[test]
     fn tricky_scalars_as_values_items_and_keys_are_written_as_serde_saphyr_writes_them() {
         for &text in TRICKY {
-            let owned = text.to_owned();
+            let owned = CompactString::from(text);
             let resource: Resource = Object {
                 metadata: ObjectMeta {
                     name: owned.clone(),
@@ -1171,7 +1173,7 @@ mod tests {
                     annotations: labels(&[(text, "value")]),
                 },
                 spec: RouteTableSpec {
-                    hosts: vec![owned.clone(), "b".to_owned()],
+                    hosts: vec![owned.clone(), "b".into()],
                     http: vec![HttpRoute {
                         name: owned.clone(),
                         labels: BTreeMap::new(),
@@ -1227,8 +1229,8 @@ mod tests {
     #[test]
     fn shapes_outside_the_resource_model_are_left_to_serde_saphyr() {
         let unusual = Unusual {
-            nested: vec![vec!["a".to_owned()], vec![]],
-            numbered: [(1, "one".to_owned())].into(),
+            nested: vec![vec!["a".into()], vec![]],
+            numbered: [(1, "one".into())].into(),
             variant: Shape::Square { side: 2.5 },
             long_key: [("k".repeat(1100), 1)].into(),
             literal: serde_saphyr::LitStr("text"),
@@ -1239,7 +1241,7 @@ mod tests {
         assert_same(&"top\nlevel");
     }
 
-    fn any_text() -> impl Strategy<Value = String> {
+    fn any_text() -> impl Strategy<Value = CompactString> {
         prop_oneof![
             4 => "[a-z][a-z0-9.-]{0,20}",
             2 => sample::select(TRICKY).prop_map(str::to_owned),
@@ -1248,13 +1250,14 @@ mod tests {
             1 => "[a-z :#\\-]{60,200}",
             1 => "( {0,2}[a-z#: -]{0,10}\\n){1,4}[a-z ]{0,5}\\n{0,3}",
         ]
+        .prop_map(CompactString::from)
     }
 
-    fn any_key() -> impl Strategy<Value = String> {
-        prop_oneof![4 => "[a-z][a-z0-9./-]{0,15}", 1 => any_text()]
+    fn any_key() -> impl Strategy<Value = CompactString> {
+        prop_oneof![4 => "[a-z][a-z0-9./-]{0,15}".prop_map(CompactString::from), 1 => any_text()]
     }
 
-    fn any_map() -> impl Strategy<Value = BTreeMap<String, String>> {
+    fn any_map() -> impl Strategy<Value = BTreeMap<CompactString, CompactString>> {
         collection::btree_map(any_key(), any_text(), 0..3)
     }
 
@@ -1430,7 +1433,7 @@ mod tests {
         )
     }
 
-    fn any_texts() -> impl Strategy<Value = Vec<String>> {
+    fn any_texts() -> impl Strategy<Value = Vec<CompactString>> {
         collection::vec(any_text(), 0..3)
     }
 

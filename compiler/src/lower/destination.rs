@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+use compact_str::CompactString;
 use route_lang::check::{cluster_scope, destination_backends, destination_policies, policy_kind};
 use route_lang::db::{Db, Item, ItemTag};
 use route_lang::inventory::{self, infer_protocol};
@@ -45,8 +46,8 @@ pub fn destination_selects<'db>(db: &'db dyn Db, item: Item<'db>) -> Destination
 }
 
 fn service_selectors(destination: &ast::Destination) -> Vec<ObjectSelector> {
-    let clusters: Vec<Option<String>> = match cluster_scope(destination) {
-        Some(names) if !names.is_empty() => names.into_iter().map(Some).collect(),
+    let clusters: Vec<Option<CompactString>> = match cluster_scope(destination) {
+        Some(names) if !names.is_empty() => names.iter().map(|n| Some(n.as_str().into())).collect(),
         // No `clusters`: the selector names no cluster, which Gloo reads as every cluster.
         _ => vec![None],
     };
@@ -73,7 +74,7 @@ fn service_selectors(destination: &ast::Destination) -> Vec<ObjectSelector> {
 }
 
 pub(super) fn lower(cx: &Cx<'_>, destination: &ast::Destination) -> Resource {
-    let mut hosts: Vec<String> = Vec::new();
+    let mut hosts: Vec<CompactString> = Vec::new();
     let mut ports = Vec::new();
     for stmt in &destination.body {
         match stmt {
@@ -108,7 +109,7 @@ pub(super) fn lower(cx: &Cx<'_>, destination: &ast::Destination) -> Resource {
             .filter(|s| matches!(s, PolicySlot::OutlierDetection | PolicySlot::Failover))
         {
             labels
-                .entry(slot.label_key().to_owned())
+                .entry(slot.label_key().into())
                 .or_insert_with(|| name.clone());
         }
     }

@@ -32,6 +32,7 @@ mod route_table;
 use std::collections::BTreeMap;
 use std::ops::Deref;
 
+use compact_str::{CompactString, format_compact};
 use route_lang::check::ItemContext;
 use route_lang::codes::Code;
 use route_lang::db::{
@@ -194,25 +195,26 @@ impl<'db> Cx<'db> {
     }
 
     /// The metadata of a resource of this item named `name`.
-    pub fn metadata(&self, name: &str, labels: BTreeMap<String, String>) -> ObjectMeta {
+    pub fn metadata(
+        &self,
+        name: &str,
+        labels: BTreeMap<CompactString, CompactString>,
+    ) -> ObjectMeta {
         names::metadata(name, self.namespace, labels, &self.source)
     }
 
     /// The namespace of another item's resources (the item's file namespace), or this item's
     /// namespace when the name does not resolve (a checker error).
-    pub fn namespace_of(&self, tag: ItemTag, name: &str) -> String {
-        self.index
-            .get(tag, name)
-            .map_or(self.namespace, |other| {
-                file_namespace(self.db, self.project, other.file(self.db))
-            })
-            .to_owned()
+    pub fn namespace_of(&self, tag: ItemTag, name: &str) -> CompactString {
+        CompactString::new(self.index.get(tag, name).map_or(self.namespace, |other| {
+            file_namespace(self.db, self.project, other.file(self.db))
+        }))
     }
 }
 
 /// The labels of a selector as a map. A key written twice keeps its first value (the checker
 /// reports the repeat).
-pub(crate) fn selector_labels(selector: &ast::Selector) -> BTreeMap<String, String> {
+pub(crate) fn selector_labels(selector: &ast::Selector) -> BTreeMap<CompactString, CompactString> {
     let mut labels = BTreeMap::new();
     for label in &selector.labels {
         labels
@@ -225,13 +227,13 @@ pub(crate) fn selector_labels(selector: &ast::Selector) -> BTreeMap<String, Stri
 /// A duration as a protobuf `Duration` in JSON: decimal seconds with an `s` suffix (`2s`,
 /// `0.5s`, `5400s`). The CRDs point at that format; Go-style `1h30m` is accepted only by older
 /// parsers.
-pub(crate) fn duration(ms: u64) -> String {
+pub(crate) fn duration(ms: u64) -> CompactString {
     let (seconds, millis) = (ms / 1000, ms % 1000);
     if millis == 0 {
-        format!("{seconds}s")
+        format_compact!("{seconds}s")
     } else {
-        let fraction = format!("{millis:03}");
-        format!("{seconds}.{}s", fraction.trim_end_matches('0'))
+        let fraction = format_compact!("{millis:03}");
+        format_compact!("{seconds}.{}s", fraction.trim_end_matches('0'))
     }
 }
 

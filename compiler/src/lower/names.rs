@@ -14,6 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use compact_str::CompactString;
 use route_lang::check::PolicyKind;
 
 use crate::resources::ObjectMeta;
@@ -170,16 +171,16 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 pub fn metadata(
     name: &str,
     namespace: &str,
-    labels: BTreeMap<String, String>,
+    labels: BTreeMap<CompactString, CompactString>,
     source: &str,
 ) -> ObjectMeta {
     let mut all_labels = labels;
-    all_labels.insert(MANAGED_BY_KEY.to_owned(), MANAGED_BY_VALUE.to_owned());
+    all_labels.insert(MANAGED_BY_KEY.into(), MANAGED_BY_VALUE.into());
     ObjectMeta {
-        name: name.to_owned(),
-        namespace: Some(namespace.to_owned()),
+        name: name.into(),
+        namespace: Some(namespace.into()),
         labels: all_labels,
-        annotations: BTreeMap::from([(SOURCE_ANNOTATION.to_owned(), source.to_owned())]),
+        annotations: BTreeMap::from([(SOURCE_ANNOTATION.into(), source.into())]),
     }
 }
 

@@ -21,6 +21,7 @@
 
 use std::collections::BTreeMap;
 
+use compact_str::{CompactString, format_compact};
 use route_lang::check::PolicyKind;
 use route_lang::db::{Db, Item, ItemTag};
 use route_lang::syntax::ast::{self, FieldArgs, PolicyBody, ValueKind};
@@ -146,7 +147,7 @@ pub(super) fn lower(cx: &Cx<'_>, policy: &ast::Policy) -> Vec<Resource> {
             let destinations = vec![DestinationSelector {
                 kind: Some(DestinationKind::VirtualDestination),
                 selector: Some(ObjectSelector {
-                    labels: BTreeMap::from([(slot.label_key().to_owned(), name.to_owned())]),
+                    labels: BTreeMap::from([(slot.label_key().into(), name.into())]),
                     ..ObjectSelector::default()
                 }),
                 port: None,
@@ -211,7 +212,7 @@ pub fn timeout_duration<'db>(db: &'db dyn Db, item: Item<'db>) -> Option<u64> {
 /// `applyToRoutes` selecting the routes that carry this policy's label.
 fn routes_labelled(slot: PolicySlot, name: &str) -> Vec<RouteSelector> {
     vec![RouteSelector::Route(RouteLabelSelector {
-        labels: BTreeMap::from([(slot.label_key().to_owned(), name.to_owned())]),
+        labels: BTreeMap::from([(slot.label_key().into(), name.into())]),
         ..RouteLabelSelector::default()
     })]
 }
@@ -220,7 +221,7 @@ fn retry_timeout(
     cx: &Cx<'_>,
     name: &str,
     retries: Option<RetryPolicy>,
-    request_timeout: Option<String>,
+    request_timeout: Option<CompactString>,
 ) -> Resource {
     RetryTimeoutPolicy {
         metadata: cx.metadata(name, BTreeMap::new()),
@@ -261,7 +262,7 @@ impl<'a> Fields<'a> {
         })
     }
 
-    fn duration(&self, name: &'a str) -> Option<String> {
+    fn duration(&self, name: &'a str) -> Option<CompactString> {
         self.values(name).iter().find_map(|v| match v.kind {
             ValueKind::Duration(ms) => Some(duration(ms)),
             _ => None,
@@ -276,7 +277,7 @@ impl<'a> Fields<'a> {
     }
 
     /// The words of a list field (`on 5xx, reset`, `methods GET, POST`).
-    fn words(&self, name: &'a str) -> Vec<String> {
+    fn words(&self, name: &'a str) -> Vec<CompactString> {
         self.values(name)
             .iter()
             .filter_map(|v| match &v.kind {
@@ -287,7 +288,7 @@ impl<'a> Fields<'a> {
     }
 
     /// The strings of a list field (`origins "a", "b"`).
-    fn strings(&self, name: &'a str) -> Vec<String> {
+    fn strings(&self, name: &'a str) -> Vec<CompactString> {
         self.values(name)
             .iter()
             .filter_map(|v| match &v.kind {
@@ -308,7 +309,7 @@ fn retries(fields: &Fields<'_>) -> RetryPolicy {
         attempts: fields.int("attempts").map(to_u32),
         per_try_timeout: fields.duration("per-try-timeout"),
         // The language's condition names are Envoy's `retry_on` values.
-        retry_on: (!on.is_empty()).then(|| on.join(",")),
+        retry_on: (!on.is_empty()).then(|| on.join(",").into()),
     }
 }
 
@@ -350,16 +351,21 @@ fn cors(fields: &Fields<'_>) -> CorsConfig {
 /// - `*.DOMAIN` → `http` or `https`, any subdomain of DOMAIN, any port.
 fn origin_match(origin: &str) -> StringMatch {
     if origin == "*" {
-        return StringMatch::Regex(".*".to_owned());
+        return StringMatch::Regex(".*".into());
     }
     if let Some(domain) = origin.strip_prefix("*.") {
-        return StringMatch::Regex(format!("https?://[^/:]+\\.{}(:[0-9]+)?", escape(domain)));
+        return StringMatch::Regex(format_compact!(
+            "https?://[^/:]+\\.{}(:[0-9]+)?",
+            escape(domain)
+        ));
     }
     match origin.split_once("://*.") {
-        Some((scheme, rest)) => {
-            StringMatch::Regex(format!("{}://[^/:]+\\.{}", escape(scheme), escape(rest)))
-        }
-        None => StringMatch::Exact(origin.to_owned()),
+        Some((scheme, rest)) => StringMatch::Regex(format_compact!(
+            "{}://[^/:]+\\.{}",
+            escape(scheme),
+            escape(rest)
+        )),
+        None => StringMatch::Exact(origin.into()),
     }
 }
 
@@ -515,7 +521,7 @@ fn access(cx: &Cx<'_>, fields: &Fields<'_>) -> AccessPolicyConfig {
                     account
                         .namespace
                         .as_ref()
-                        .map_or_else(|| cx.namespace.to_owned(), |ns| ns.text.clone()),
+                        .map_or_else(|| CompactString::new(cx.namespace), |ns| ns.text.clone()),
                 ),
                 ..ObjectSelector::default()
             },

@@ -23,6 +23,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use compact_str::CompactString;
 use route_lang::check::{PolicyKind, destination_policies, policy_kind};
 use route_lang::codes::Code;
 use route_lang::db::{Db, Item, ItemIndex, ItemTag, Project, item_index};
@@ -38,7 +39,7 @@ use super::names::{PolicySlot, RetryTimeout, retry_timeout_names};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct TableApplies {
     /// The policies of the table's `apply` statements, in source order.
-    pub table: Vec<String>,
+    pub table: Vec<CompactString>,
     /// One entry per route, in source order.
     pub routes: Vec<RouteApplies>,
 }
@@ -46,9 +47,9 @@ pub struct TableApplies {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct RouteApplies {
     /// The policies of the route's `apply` statements, in source order.
-    pub policies: Vec<String>,
+    pub policies: Vec<CompactString>,
     /// The tables of its `delegate to routes`, in source order.
-    pub delegates: Vec<String>,
+    pub delegates: Vec<CompactString>,
 }
 
 /// The summary of a route table's applies (empty for other items). Reads only its syntax.
@@ -119,7 +120,7 @@ impl<'db> Reach<'db> {
 
 /// The route-level policies of one level (a table's or a route's `apply`s). The first of a
 /// kind wins: two of one kind at one level is a checker error.
-fn level<'db>(db: &'db dyn Db, index: &ItemIndex<'db>, names: &[String]) -> Reach<'db> {
+fn level<'db>(db: &'db dyn Db, index: &ItemIndex<'db>, names: &[CompactString]) -> Reach<'db> {
     let mut reach = Reach::default();
     for name in names {
         let Some(policy) = index.get(ItemTag::Policy, name) else {
@@ -163,7 +164,7 @@ fn inherited_reaches<'db>(db: &'db dyn Db, project: Project) -> BTreeMap<String,
     let delegated: BTreeSet<&str> = tables
         .values()
         .flat_map(|t| t.routes.iter().flat_map(|r| r.delegates.iter()))
-        .map(String::as_str)
+        .map(CompactString::as_str)
         .collect();
     let mut reaches: BTreeMap<String, Vec<Reach<'db>>> = BTreeMap::new();
     let mut work: BTreeSet<&str> = BTreeSet::new();
@@ -201,7 +202,7 @@ fn inherited_reaches<'db>(db: &'db dyn Db, project: Project) -> BTreeMap<String,
 #[salsa::tracked(returns(ref))]
 fn table_inherited<'db>(db: &'db dyn Db, project: Project, item: Item<'db>) -> Vec<Reach<'db>> {
     inherited_reaches(db, project)
-        .get(item.name(db))
+        .get(item.name(db).as_str())
         .filter(|reaches| !reaches.is_empty())
         .cloned()
         .unwrap_or_else(|| vec![Reach::default()])
@@ -239,8 +240,8 @@ impl RetryTimeoutPair<'_> {
     /// The pair by policy names, which the merged policy's name is made of.
     fn named(self, db: &dyn Db) -> RetryTimeout {
         RetryTimeout {
-            retry: self.retry.map(|p| p.name(db).clone()),
-            timeout: self.timeout.map(|p| p.name(db).clone()),
+            retry: self.retry.map(|p| p.name(db).to_string()),
+            timeout: self.timeout.map(|p| p.name(db).to_string()),
         }
     }
 }
@@ -427,7 +428,7 @@ pub fn policy_usage<'db>(db: &'db dyn Db, project: Project) -> PolicyUsage<'db> 
     for value in reached {
         match value {
             SlotValue::Policy(policy) => {
-                usage.route_policies.insert(policy.name(db).clone());
+                usage.route_policies.insert(policy.name(db).to_string());
             }
             SlotValue::RetryTimeout(pair) => {
                 pairs.insert(pair.named(db), pair);
@@ -444,7 +445,7 @@ pub fn policy_usage<'db>(db: &'db dyn Db, project: Project) -> PolicyUsage<'db> 
                 Some(PolicyKind::Retry | PolicyKind::Timeout)
             )
         })
-        .map(|p| p.name(db).clone())
+        .map(|p| p.name(db).to_string())
         .collect();
     let combos: BTreeSet<RetryTimeout> = pairs.keys().cloned().collect();
     let mut names = retry_timeout_names(&combos, &taken);
@@ -459,9 +460,9 @@ pub fn policy_usage<'db>(db: &'db dyn Db, project: Project) -> PolicyUsage<'db> 
         for policy in destination_policies(db, destination) {
             usage
                 .destinations
-                .entry(policy.clone())
+                .entry(policy.to_string())
                 .or_default()
-                .insert(destination.name(db).clone());
+                .insert(destination.name(db).to_string());
         }
     }
     usage

@@ -18,6 +18,7 @@
 
 use std::collections::BTreeMap;
 
+use compact_str::CompactString;
 use route_lang::check::destination_backends;
 use route_lang::db::ItemTag;
 use route_lang::syntax::ast::{
@@ -185,7 +186,7 @@ fn route_labels<'db>(
     cx: &Cx<'db>,
     reach: &RouteReach<'db>,
     usage: &PolicyUsage<'db>,
-) -> BTreeMap<String, String> {
+) -> BTreeMap<CompactString, CompactString> {
     reach
         .labels()
         .filter_map(|(slot, value)| {
@@ -193,7 +194,7 @@ fn route_labels<'db>(
                 SlotValue::Policy(policy) => Some(policy.name(cx.db).as_str()),
                 SlotValue::RetryTimeout(pair) => usage.retry_timeout_name(pair),
             };
-            name.map(|name| (slot.label_key().to_owned(), name.to_owned()))
+            name.map(|name| (slot.label_key().into(), name.into()))
         })
         .collect()
 }
@@ -290,7 +291,7 @@ pub(super) fn lower_target(cx: &Cx<'_>, target: &ast::Target) -> DestinationRefe
             let namespace = service
                 .namespace
                 .as_ref()
-                .map_or_else(|| cx.namespace.to_owned(), |ns| ns.text.clone());
+                .map_or_else(|| CompactString::new(cx.namespace), |ns| ns.text.clone());
             let name = &service.name.text;
             let port = port.as_ref().map(port_selector).or_else(|| {
                 let entry = match cluster {

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 /// `skip_serializing_if` helper: proto3 booleans default to `false`, so `false` is never written.
@@ -18,11 +19,11 @@ pub(crate) fn is_false(value: &bool) -> bool {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectReference {
-    pub name: String,
+    pub name: CompactString,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
+    pub cluster: Option<CompactString>,
 }
 
 /// Selects objects by labels and/or location (`ObjectSelector`). Labels come first because they
@@ -31,15 +32,15 @@ pub struct ObjectReference {
 #[serde(rename_all = "camelCase")]
 pub struct ObjectSelector {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: BTreeMap<String, String>,
+    pub labels: BTreeMap<CompactString, CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
+    pub cluster: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workspace: Option<String>,
+    pub workspace: Option<CompactString>,
 }
 
 /// A port by number or by name (`PortSelector`, a proto `oneof`): serializes as
@@ -48,7 +49,7 @@ pub struct ObjectSelector {
 #[serde(rename_all = "camelCase")]
 pub enum PortSelector {
     Number(u32),
-    Name(String),
+    Name(CompactString),
 }
 
 /// What a destination reference or selector points at (`DestinationKind`).
@@ -74,7 +75,7 @@ pub struct DestinationReference {
     pub port: Option<PortSelector>,
     /// Workload labels selecting a subset of a Kubernetes service's endpoints.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub subset: BTreeMap<String, String>,
+    pub subset: BTreeMap<CompactString, CompactString>,
     /// Share of traffic; weights of one route's destinations sum to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<u32>,
@@ -119,13 +120,13 @@ pub struct WorkloadSelector {
 #[serde(rename_all = "camelCase")]
 pub struct RouteLabelSelector {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: BTreeMap<String, String>,
+    pub labels: BTreeMap<CompactString, CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
+    pub cluster: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workspace: Option<String>,
+    pub workspace: Option<CompactString>,
 }
 
 /// One entry of a policy's `applyToRoutes` (`RouteSelector`, a proto `oneof`): routes by label,
@@ -143,7 +144,7 @@ pub enum RouteSelector {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub enum StringMatch {
-    Exact(String),
-    Prefix(String),
-    Regex(String),
+    Exact(CompactString),
+    Prefix(CompactString),
+    Regex(CompactString),
 }

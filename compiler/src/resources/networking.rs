@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::common::{
@@ -30,7 +31,7 @@ pub type VirtualDestination = Object<VirtualDestinationSpec>;
 pub struct RouteTableSpec {
     /// Must be empty for a table reached only by delegation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub hosts: Vec<String>,
+    pub hosts: Vec<CompactString>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub virtual_gateways: Vec<ObjectReference>,
     /// With gateways set, sidecars are only selected through these (`[{}]` = every workload).
@@ -53,10 +54,10 @@ impl ResourceSpec for RouteTableSpec {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct HttpRoute {
-    pub name: String,
+    pub name: CompactString,
     /// Policies select routes by these labels.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: BTreeMap<String, String>,
+    pub labels: BTreeMap<CompactString, CompactString>,
     /// Any one matcher must match; no matchers match every request.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub matchers: Vec<HttpRequestMatcher>,
@@ -87,7 +88,7 @@ pub struct HttpRequestMatcher {
     pub query_parameters: Vec<QueryParameterMatcher>,
     /// One method, e.g. `GET`; several methods need several matchers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method: Option<String>,
+    pub method: Option<CompactString>,
 }
 
 /// Matches a request header. Without `value` it matches on presence; `invert_match` negates the
@@ -95,9 +96,9 @@ pub struct HttpRequestMatcher {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct HeaderMatcher {
-    pub name: String,
+    pub name: CompactString,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub value: Option<CompactString>,
     /// `value` is an RE2 regex.
     #[serde(default, skip_serializing_if = "is_false")]
     pub regex: bool,
@@ -109,8 +110,8 @@ pub struct HeaderMatcher {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryParameterMatcher {
-    pub name: String,
-    pub value: String,
+    pub name: CompactString,
+    pub value: CompactString,
     #[serde(default, skip_serializing_if = "is_false")]
     pub regex: bool,
 }
@@ -122,9 +123,9 @@ pub struct ForwardToAction {
     pub destinations: Vec<DestinationReference>,
     /// Replaces the matched prefix (prefix matchers) or the whole path (exact matchers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_rewrite: Option<String>,
+    pub path_rewrite: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_rewrite: Option<String>,
+    pub host_rewrite: Option<CompactString>,
 }
 
 /// Answer with an HTTP redirect.
@@ -132,9 +133,9 @@ pub struct ForwardToAction {
 #[serde(rename_all = "camelCase")]
 pub struct RedirectAction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_redirect: Option<String>,
+    pub host_redirect: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_redirect: Option<String>,
+    pub path_redirect: Option<CompactString>,
     /// Gloo's default is `MOVED_PERMANENTLY` (301).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response_code: Option<RedirectResponseCode>,
@@ -176,7 +177,7 @@ impl RedirectResponseCode {
 pub struct DirectResponseAction {
     pub status: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
+    pub body: Option<CompactString>,
 }
 
 /// Hand matching requests to other route tables.
@@ -238,7 +239,7 @@ pub struct ListenerTls {
     pub mode: Option<TlsMode>,
     /// Kubernetes TLS secret, looked up in the gateway's own namespace and cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret_name: Option<String>,
+    pub secret_name: Option<CompactString>,
 }
 
 /// Listener TLS modes.
@@ -258,7 +259,7 @@ pub enum TlsMode {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct VirtualDestinationSpec {
-    pub hosts: Vec<String>,
+    pub hosts: Vec<CompactString>,
     /// A service is a backend if it matches any selector.
     pub services: Vec<ObjectSelector>,
     pub ports: Vec<VirtualDestinationPort>,

@@ -8,6 +8,7 @@
 //! (`1h30m` → `5400s`, `250ms` → `0.25s`). Percentages are `f64` because the CRD types them as
 //! `number` (`DoubleValue`).
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::common::{DestinationSelector, RouteSelector};
@@ -46,7 +47,7 @@ pub struct RetryTimeoutConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retries: Option<RetryPolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_timeout: Option<String>,
+    pub request_timeout: Option<CompactString>,
 }
 
 /// Retry settings.
@@ -57,10 +58,10 @@ pub struct RetryPolicy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_try_timeout: Option<String>,
+    pub per_try_timeout: Option<CompactString>,
     /// Envoy retry conditions as one comma-separated string, e.g. `5xx,reset,connect-failure`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_on: Option<String>,
+    pub retry_on: Option<CompactString>,
 }
 
 /// Injects a delay and/or an abort into a share of requests on the selected routes.
@@ -93,7 +94,7 @@ pub struct FaultInjectionConfig {
 #[serde(rename_all = "camelCase")]
 pub struct FaultDelay {
     /// At least `1ms`.
-    pub fixed_delay: String,
+    pub fixed_delay: CompactString,
     /// 0–100; absent means every request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
@@ -145,22 +146,22 @@ pub struct LocalityMapping {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Locality {
-    pub region: String,
+    pub region: CompactString,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zone: Option<String>,
+    pub zone: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_zone: Option<String>,
+    pub sub_zone: Option<CompactString>,
 }
 
 /// A failover target locality with an optional weight (weights of one mapping sum to 100).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct WeightedLocality {
-    pub region: String,
+    pub region: CompactString,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zone: Option<String>,
+    pub zone: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_zone: Option<String>,
+    pub sub_zone: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<u32>,
 }
@@ -187,9 +188,9 @@ pub struct OutlierDetectionConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consecutive_errors: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interval: Option<String>,
+    pub interval: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base_ejection_time: Option<String>,
+    pub base_ejection_time: Option<CompactString>,
     /// An integer percentage (0–100), unlike the `f64` percentages of route policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_ejection_percent: Option<u32>,

@@ -1,6 +1,7 @@
 //! `security.policy.gloo.solo.io/v2`: CORSPolicy (route level) and AccessPolicy (destination
 //! level, service-account allow lists enforced by the mesh's mTLS identities).
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::common::{DestinationSelector, ObjectSelector, RouteSelector, StringMatch};
@@ -36,14 +37,14 @@ pub struct CorsConfig {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allow_origins: Vec<StringMatch>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub allow_methods: Vec<String>,
+    pub allow_methods: Vec<CompactString>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub allow_headers: Vec<String>,
+    pub allow_headers: Vec<CompactString>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub expose_headers: Vec<String>,
+    pub expose_headers: Vec<CompactString>,
     /// How long browsers may cache a preflight answer (a duration string).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_age: Option<String>,
+    pub max_age: Option<CompactString>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_credentials: Option<bool>,
 }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::common::{DestinationReference, RouteSelector};
@@ -34,13 +35,13 @@ impl ResourceSpec for HeaderManipulationPolicySpec {
 #[serde(rename_all = "camelCase")]
 pub struct HeaderManipulationConfig {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub append_request_headers: BTreeMap<String, String>,
+    pub append_request_headers: BTreeMap<CompactString, CompactString>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub remove_request_headers: Vec<String>,
+    pub remove_request_headers: Vec<CompactString>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub append_response_headers: BTreeMap<String, String>,
+    pub append_response_headers: BTreeMap<CompactString, CompactString>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub remove_response_headers: Vec<String>,
+    pub remove_response_headers: Vec<CompactString>,
 }
 
 /// Copies a share of the selected routes' requests to another destination (responses of the

@@ -11,7 +11,7 @@ use crate::codes::Code;
 use crate::db::{Db, Item, Project};
 use crate::inventory::{InventoryIndex, Protocol, Service, ServicePort, ServiceRef};
 use crate::suggest::did_you_mean;
-use crate::syntax::ast::{self, DestinationStmt, PortRef, Span};
+use crate::syntax::ast::{self, CompactString, DestinationStmt, PortRef, Span};
 
 use super::gateway::{StatementRule, check_counts};
 
@@ -27,7 +27,7 @@ pub struct DestinationBackends {
     /// The declared virtual ports (those in 1–65535), in source order, each once.
     pub ports: Vec<u16>,
     /// The names of the policies the destination applies, in source order, each once.
-    pub policies: Vec<String>,
+    pub policies: Vec<CompactString>,
     /// The `select` statements that match no service, by position among the destination's
     /// statements.
     pub unmatched: Vec<usize>,
@@ -117,11 +117,11 @@ pub fn destination_backends<'db>(
 /// [`destination_backends`] so that the project-wide "never applied" check does not depend on
 /// the inventory.
 #[salsa::tracked(returns(ref))]
-pub fn destination_policies<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<String> {
+pub fn destination_policies<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<CompactString> {
     let ast::ItemKind::Destination(destination) = &item.syntax(db).kind else {
         return Vec::new();
     };
-    let mut names: Vec<String> = Vec::new();
+    let mut names: Vec<CompactString> = Vec::new();
     for stmt in &destination.body {
         if let DestinationStmt::Apply(apply) = stmt {
             for name in &apply.policies {
@@ -143,8 +143,8 @@ pub fn cluster_scope(destination: &ast::Destination) -> Option<Vec<String>> {
         if let DestinationStmt::Clusters { clusters, .. } = stmt {
             let scope = scope.get_or_insert_with(Vec::new);
             for cluster in clusters {
-                if !scope.contains(&cluster.text) {
-                    scope.push(cluster.text.clone());
+                if !scope.iter().any(|c| c.as_str() == cluster.text) {
+                    scope.push(cluster.text.to_string());
                 }
             }
         }

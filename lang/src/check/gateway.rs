@@ -28,8 +28,8 @@ pub fn gateway_clusters<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<String> {
         } = stmt
         {
             for name in names {
-                if !clusters.contains(&name.text) {
-                    clusters.push(name.text.clone());
+                if !clusters.iter().any(|c| c.as_str() == name.text) {
+                    clusters.push(name.text.to_string());
                 }
             }
         }
@@ -214,7 +214,7 @@ fn check_workload(
         .iter()
         .copied()
         .filter(|cluster| {
-            let scope = [cluster.text.clone()];
+            let scope = [cluster.text.to_string()];
             inventory
                 .match_workloads(&pairs, ns, Some(&scope))
                 .is_empty()
@@ -247,7 +247,7 @@ fn check_workload(
 fn explain_missing_workloads<'db>(
     inventory: &InventoryIndex,
     selector: &ast::Selector,
-    pairs: &[(String, String)],
+    pairs: &[(&str, &str)],
     ns: Option<&str>,
     clusters: &[&str],
     diagnostic: ItemDiagnostic<'db>,

@@ -1464,7 +1464,7 @@ fn value_text(value: &ValueKind) -> String {
         ValueKind::Duration(ms) => duration_text(*ms),
         ValueKind::Percent(thousandths) => percent_text(*thousandths),
         ValueKind::Str(text) => format!("{text:?}"),
-        ValueKind::Ident(text) | ValueKind::Word(text) => text.clone(),
+        ValueKind::Ident(text) | ValueKind::Word(text) => text.to_string(),
     }
 }
 
@@ -1628,7 +1628,7 @@ mod tests {
         assert!(!accepts(duration, &ValueKind::Int(2)));
         assert!(accepts(percent, &ValueKind::Percent(12_500)));
         assert!(!accepts(percent, &ValueKind::Int(10)));
-        assert!(!accepts(percent, &ValueKind::Str("10%".to_owned())));
+        assert!(!accepts(percent, &ValueKind::Str("10%".into())));
     }
 
     #[test]
@@ -1640,9 +1640,9 @@ mod tests {
         assert_eq!(value_text(&ValueKind::Percent(10_000)), "10%");
         assert_eq!(value_text(&ValueKind::Percent(12_500)), "12.5%");
         assert_eq!(value_text(&ValueKind::Percent(125)), "0.125%");
-        assert_eq!(value_text(&ValueKind::Str("a\"b".to_owned())), "\"a\\\"b\"");
+        assert_eq!(value_text(&ValueKind::Str("a\"b".into())), "\"a\\\"b\"");
         assert_eq!(describe_value(&ValueKind::Int(2)), "the integer `2`");
-        assert_eq!(describe_value(&ValueKind::Word("5xx".to_owned())), "`5xx`");
+        assert_eq!(describe_value(&ValueKind::Word("5xx".into())), "`5xx`");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::check::policy::{PolicyLevel, policy_kind};
 use crate::check::routes::table_summary;
 use crate::codes::Code;
 use crate::db::{Db, Item, ItemIndex, ItemTag, Project, item_index, name_span};
-use crate::syntax::ast::Span;
+use crate::syntax::ast::{CompactString, Span};
 
 /// Every project-wide diagnostic, with the item it belongs to, in a deterministic order:
 /// duplicates, delegation cycles, unreachable tables, unused policies.
@@ -158,7 +158,7 @@ fn unreachable_tables<'db>(db: &'db dyn Db, index: &ItemIndex<'db>, out: &mut Ou
             table_summary(db, table)
                 .delegates
                 .iter()
-                .map(String::as_str)
+                .map(CompactString::as_str)
         })
         .collect();
     for table in index.all(ItemTag::Routes) {
@@ -192,7 +192,7 @@ fn unused_policies<'db>(db: &'db dyn Db, index: &ItemIndex<'db>, out: &mut Out<'
     // and destination, and sorting them cost more than the rest of the project checks.
     let applied: FxHashSet<&str> = from_tables
         .chain(from_destinations)
-        .map(String::as_str)
+        .map(CompactString::as_str)
         .collect();
     for policy in index.all(ItemTag::Policy) {
         let name = policy.name(db);

@@ -26,7 +26,8 @@ use crate::codes::Code;
 use crate::db::{Db, Item, ItemTag};
 use crate::inventory::Labels;
 use crate::syntax::ast::{
-    self, Expose, HeaderOp, Matcher, PathKind, QueryOp, RewriteKind, RouteStmt, Span, TableStmt,
+    self, CompactString, Expose, HeaderOp, Matcher, PathKind, QueryOp, RewriteKind, RouteStmt,
+    Span, TableStmt,
 };
 use crate::syntax::literal::quote;
 
@@ -36,17 +37,17 @@ use crate::syntax::literal::quote;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct TableSummary {
     /// Every host of every `hosts` statement, as written. Non-empty means a root table.
-    pub hosts: Vec<String>,
+    pub hosts: Vec<CompactString>,
     /// The gateways of every `expose on gateway`, as written (unresolved), without repeats.
-    pub gateways: Vec<String>,
+    pub gateways: Vec<CompactString>,
     /// Exposed east-west: `expose to mesh` or `expose to workloads`.
     pub mesh: bool,
     /// The tables every `delegate to routes` of every route names, in order, without repeats.
-    pub delegates: Vec<String>,
+    pub delegates: Vec<CompactString>,
     /// Every policy applied anywhere in the table (table or route level), without repeats.
-    pub policies: Vec<String>,
+    pub policies: Vec<CompactString>,
     /// The route names, in order, without repeats.
-    pub routes: Vec<String>,
+    pub routes: Vec<CompactString>,
     /// The table has a `weight` statement.
     pub has_weight: bool,
 }
@@ -106,9 +107,9 @@ pub fn table_summary<'db>(db: &'db dyn Db, item: Item<'db>) -> TableSummary {
     summary
 }
 
-fn push_unique(list: &mut Vec<String>, name: &str) {
-    if !list.iter().any(|n| n == name) {
-        list.push(name.to_owned());
+fn push_unique<S: AsRef<str> + for<'a> From<&'a str>>(list: &mut Vec<S>, name: &str) {
+    if !list.iter().any(|n| n.as_ref() == name) {
+        list.push(S::from(name));
     }
 }
 
@@ -1083,7 +1084,12 @@ mod tests {
         let [table] = items.as_slice() else {
             panic!("one item expected, got {}", items.len());
         };
-        let strings = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let strings = |names: &[&str]| {
+            names
+                .iter()
+                .map(|&n| crate::syntax::ast::CompactString::new(n))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
             table_summary(&db, *table),
             &TableSummary {

@@ -16,11 +16,11 @@ use crate::syntax::ast::{self, Span};
 use crate::syntax::literal::{bare_or_quoted, quote};
 
 /// A selector in the inventory's form.
-pub(super) fn selector_pairs(selector: &ast::Selector) -> Vec<(String, String)> {
+pub(super) fn selector_pairs(selector: &ast::Selector) -> Vec<(&str, &str)> {
     selector
         .labels
         .iter()
-        .map(|label| (label.key.value.clone(), label.value.value.clone()))
+        .map(|label| (label.key.value.as_str(), label.value.value.as_str()))
         .collect()
 }
 
@@ -150,7 +150,7 @@ pub(super) fn check_workload_selector(
         selector
             .labels
             .iter()
-            .all(|l| labels.get(&l.key.value) == Some(&l.value.value))
+            .all(|l| labels.get(l.key.value.as_str()).map(String::as_str) == Some(&l.value.value))
     };
     if workloads.iter().any(|w| matches(w)) {
         return;
@@ -178,7 +178,7 @@ fn explain_miss<'db>(
         let key = &label.key.value;
         let values: BTreeSet<&str> = workloads
             .iter()
-            .filter_map(|w| w.get(key).map(String::as_str))
+            .filter_map(|w| w.get(key.as_str()).map(String::as_str))
             .collect();
         if values.contains(label.value.value.as_str()) {
             continue;

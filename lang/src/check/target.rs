@@ -151,7 +151,7 @@ fn serving_entries<'db>(
             };
             if let TargetScope::Clusters(gateway_clusters) = scope
                 && !gateway_clusters.is_empty()
-                && !gateway_clusters.contains(&cluster.text)
+                && !gateway_clusters.iter().any(|c| c.as_str() == cluster.text)
             {
                 let gateways = cluster_list(gateway_clusters.iter().map(String::as_str));
                 let diagnostic = ItemDiagnostic::new(
@@ -339,7 +339,7 @@ fn check_service_port(
     };
     let (written, span) = match port {
         PortRef::Number(n) => (n.value.to_string(), n.span),
-        PortRef::Name(n) => (n.text.clone(), n.span),
+        PortRef::Name(n) => (n.text.to_string(), n.span),
     };
     // Ports usually agree across clusters; say which cluster only when they do not.
     let message = if entries.iter().any(has) {

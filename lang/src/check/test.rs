@@ -9,7 +9,7 @@ use crate::check::target::{TargetScope, check_target};
 use crate::check::{Ctx, ItemDiagnostic};
 use crate::codes::Code;
 use crate::db::ItemTag;
-use crate::syntax::ast::{self, TestStmt};
+use crate::syntax::ast::{self, CompactString, TestStmt};
 use crate::syntax::literal::quote;
 
 use super::gateway::{StatementRule, check_counts};
@@ -177,7 +177,7 @@ fn check_expected_route(cx: &mut Ctx<'_>, table: &ast::Name, route: &ast::Name) 
     if routes.contains(&route.text) {
         return;
     }
-    let candidates: Vec<&str> = routes.iter().map(String::as_str).collect();
+    let candidates: Vec<&str> = routes.iter().map(CompactString::as_str).collect();
     let message = format!("route table `{}` has no route `{}`", table.text, route.text);
     cx.unknown(Code::UnknownRoute, route, message, &candidates);
 }

@@ -123,7 +123,7 @@ fn item_hover<'db>(cx: &Ctx<'db>, item: Item<'db>) -> String {
             let kind = policy_kind(db, item);
             let written = match (&item.syntax(db).kind, kind) {
                 (_, Some(kind)) => kind.name().to_owned(),
-                (ast::ItemKind::Policy(policy), None) => policy.kind.text.clone(),
+                (ast::ItemKind::Policy(policy), None) => policy.kind.text.to_string(),
                 _ => String::new(),
             };
             let details = kind.map_or_else(String::new, |kind| {
@@ -255,7 +255,7 @@ fn cluster_hover(inventory: &InventoryIndex, name: &str) -> Option<String> {
 /// The namespace of a service reference: as written, else the file's.
 fn namespace_of(cx: &Ctx<'_>, service: &QualifiedName) -> String {
     match &service.namespace {
-        Some(namespace) => namespace.text.clone(),
+        Some(namespace) => namespace.text.to_string(),
         None => file_namespace(cx.db, cx.project, cx.file).to_owned(),
     }
 }
@@ -354,7 +354,7 @@ fn label_key_hover(inventory: &InventoryIndex, label: &LabelMatch, services: boo
 }
 
 fn label_value_hover(inventory: &InventoryIndex, label: &LabelMatch, services: bool) -> String {
-    let pair = [(label.key.value.clone(), label.value.value.clone())];
+    let pair = [(label.key.value.as_str(), label.value.value.as_str())];
     let (count, what) = if services {
         (inventory.match_services(&pair, None, None).len(), "service")
     } else {

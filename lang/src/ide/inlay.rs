@@ -157,17 +157,17 @@ fn service_clusters(
                 return true;
             };
             // The subset's pods: the service's own pods that also carry the subset's labels.
-            let mut labels: Vec<(String, String)> = entry
+            let mut labels: Vec<(&str, &str)> = entry
                 .service
                 .selector
                 .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect();
             labels.extend(
                 subset
                     .labels
                     .iter()
-                    .map(|l| (l.key.value.clone(), l.value.value.clone())),
+                    .map(|l| (l.key.value.as_str(), l.value.value.as_str())),
             );
             let cluster = [entry.cluster.name.clone()];
             !inventory

@@ -63,10 +63,10 @@ fn item_references<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Reference> {
     let mut out = Vec::new();
     walk(item.syntax(db), None, &mut |span, node| {
         let symbol = match node {
-            Node::ItemRef(tag, name) => Symbol::Item(tag, name.text.clone()),
+            Node::ItemRef(tag, name) => Symbol::Item(tag, name.text.to_string()),
             Node::RouteRef { table, route } => Symbol::Route {
-                table: table.text.clone(),
-                route: route.text.clone(),
+                table: table.text.to_string(),
+                route: route.text.to_string(),
             },
             _ => return,
         };
@@ -96,23 +96,23 @@ fn symbol_at(db: &dyn Db, file: SourceFile, offset: u32) -> Option<Found<'_>> {
         Node::ItemName(_) => {
             let item = item_of(db, file, parsed)?;
             (
-                Symbol::Item(item.tag(db), item.name(db).clone()),
+                Symbol::Item(item.tag(db), item.name(db).to_string()),
                 Some(item),
             )
         }
-        Node::ItemRef(tag, name) => (Symbol::Item(tag, name.text.clone()), None),
+        Node::ItemRef(tag, name) => (Symbol::Item(tag, name.text.to_string()), None),
         Node::RouteName { table } => {
             let route = slice(text, range).to_owned();
             let symbol = Symbol::Route {
-                table: table.text.clone(),
+                table: table.text.to_string(),
                 route,
             };
             (symbol, item_of(db, file, parsed))
         }
         Node::RouteRef { table, route } => (
             Symbol::Route {
-                table: table.text.clone(),
-                route: route.text.clone(),
+                table: table.text.to_string(),
+                route: route.text.to_string(),
             },
             None,
         ),

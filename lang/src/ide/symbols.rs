@@ -47,16 +47,16 @@ pub fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
     for parsed in &parse.items {
         let range = |span| range_of(parse, parsed, span);
         let (name, kind, detail) = match &parsed.item.kind {
-            ItemKind::Namespace(name) => (name.text.clone(), SymbolKind::Namespace, None),
-            ItemKind::Gateway(g) => (g.name.text.clone(), SymbolKind::Gateway, None),
-            ItemKind::Destination(d) => (d.name.text.clone(), SymbolKind::Destination, None),
+            ItemKind::Namespace(name) => (name.text.to_string(), SymbolKind::Namespace, None),
+            ItemKind::Gateway(g) => (g.name.text.to_string(), SymbolKind::Gateway, None),
+            ItemKind::Destination(d) => (d.name.text.to_string(), SymbolKind::Destination, None),
             ItemKind::Policy(p) => (
-                p.name.text.clone(),
+                p.name.text.to_string(),
                 SymbolKind::Policy,
-                Some(p.kind.text.clone()),
+                Some(p.kind.text.to_string()),
             ),
-            ItemKind::Routes(t) => (t.name.text.clone(), SymbolKind::Table, table_hosts(t)),
-            ItemKind::Test(t) => (t.name.value.clone(), SymbolKind::Test, None),
+            ItemKind::Routes(t) => (t.name.text.to_string(), SymbolKind::Table, table_hosts(t)),
+            ItemKind::Test(t) => (t.name.value.to_string(), SymbolKind::Test, None),
             ItemKind::Error => continue,
         };
         let children = match &parsed.item.kind {
@@ -65,7 +65,7 @@ pub fn document_symbols(db: &dyn Db, file: SourceFile) -> Vec<Symbol> {
                 .iter()
                 .filter_map(|stmt| match stmt {
                     TableStmt::Route(route) => Some(Symbol {
-                        name: route.name.text.clone(),
+                        name: route.name.text.to_string(),
                         kind: SymbolKind::Route,
                         detail: None,
                         range: range(route.span),
@@ -133,7 +133,7 @@ pub fn workspace_symbols(db: &dyn Db, project: Project, query: &str) -> Vec<(Sou
                 out.push((
                     item.file(db),
                     Symbol {
-                        name: name.clone(),
+                        name: name.to_string(),
                         kind,
                         detail,
                         range: location(db, item, item.syntax(db).span).range,

@@ -10,6 +10,8 @@
 //! Bad input never aborts the tree: `Error` nodes stand where a statement or item could not be
 //! parsed, and the syntax errors are reported beside the tree.
 
+pub use compact_str::CompactString;
+
 /// A token range `[start, end)`, relative to the first token of the enclosing item.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
@@ -31,14 +33,14 @@ impl Span {
 /// An identifier as written (`reviews`, `per-try-timeout`, `GET`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Name {
-    pub text: String,
+    pub text: CompactString,
     pub span: Span,
 }
 
 /// A string literal, already unescaped.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Str {
-    pub value: String,
+    pub value: CompactString,
     pub span: Span,
 }
 
@@ -71,10 +73,10 @@ pub enum ValueKind {
     Duration(u64),
     /// Thousandths of a percent: `12.5%` is 12_500.
     Percent(u64),
-    Str(String),
-    Ident(String),
+    Str(CompactString),
+    Ident(CompactString),
     /// A word starting with a digit that is not a duration: `5xx`.
-    Word(String),
+    Word(CompactString),
 }
 
 /// `(app = "reviews", "app.kubernetes.io/part-of" = "shop")`.

@@ -15,10 +15,10 @@
 //! unknown field for the checker to report).
 
 use super::ast::{
-    self, Apply, Destination, DestinationStmt, Expose, FieldArgs, Gateway, GatewayStmt, HeaderOp,
-    Int, ItemKind, LabelMatch, Matcher, Name, PathKind, Policy, PolicyBody, PolicyField, PortRef,
-    QualifiedName, QueryOp, RewriteKind, Route, RouteStmt, RouteTable, Selector, Span, Str,
-    TableStmt, Target, Test, TestStmt, Value, ValueKind,
+    self, Apply, CompactString, Destination, DestinationStmt, Expose, FieldArgs, Gateway,
+    GatewayStmt, HeaderOp, Int, ItemKind, LabelMatch, Matcher, Name, PathKind, Policy, PolicyBody,
+    PolicyField, PortRef, QualifiedName, QueryOp, RewriteKind, Route, RouteStmt, RouteTable,
+    Selector, Span, Str, TableStmt, Target, Test, TestStmt, Value, ValueKind,
 };
 use super::lexer::{self, Token, Tokens};
 use super::parser::{
@@ -170,7 +170,7 @@ impl<'s> Descent<'_, 's> {
         }
         let (text, span) = self.take(Token::Ident)?;
         Some(Name {
-            text: text.to_string(),
+            text: CompactString::new(text),
             span,
         })
     }
@@ -203,8 +203,8 @@ impl<'s> Descent<'_, 's> {
             Token::Duration => ValueKind::Duration(lexer::number_value(text)),
             Token::Percent => ValueKind::Percent(lexer::number_value(text)),
             Token::Str => ValueKind::Str(lexer::string_value(text).0),
-            Token::Ident => ValueKind::Ident(text.to_string()),
-            Token::Word => ValueKind::Word(text.to_string()),
+            Token::Ident => ValueKind::Ident(CompactString::new(text)),
+            Token::Word => ValueKind::Word(CompactString::new(text)),
             _ => return None,
         };
         Some(Value { kind, span })
@@ -279,7 +279,7 @@ impl<'s> Descent<'_, 's> {
             Token::Ident => {
                 let (text, span) = self.take(Token::Ident)?;
                 Some(Str {
-                    value: text.to_string(),
+                    value: CompactString::new(text),
                     span,
                 })
             }

@@ -11,6 +11,7 @@
 use logos::Logos;
 
 use super::TextRange;
+use super::ast::CompactString;
 
 /// A token kind.
 #[derive(Logos, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -387,11 +388,11 @@ pub(super) fn plain_string(raw: &str) -> Option<&str> {
 ///
 /// Invalid escapes are kept as written, so the value is still what the author most likely
 /// meant (a regex such as `"\d+"` keeps its backslash).
-pub(super) fn string_value(raw: &str) -> (String, Vec<StringProblem>) {
+pub(super) fn string_value(raw: &str) -> (CompactString, Vec<StringProblem>) {
     if let Some(body) = plain_string(raw) {
-        return (body.to_string(), Vec::new());
+        return (CompactString::new(body), Vec::new());
     }
-    let mut value = String::with_capacity(raw.len());
+    let mut value = CompactString::with_capacity(raw.len());
     let mut problems = Vec::new();
     let body = raw.strip_prefix('"').unwrap_or(raw);
     let base = raw.len() - body.len();
@@ -594,8 +595,11 @@ mod tests {
 
     #[test]
     fn strings() {
-        assert_eq!(string_value(r#""a b""#), ("a b".to_string(), Vec::new()));
-        assert_eq!(string_value(r#""""#), (String::new(), Vec::new()));
+        assert_eq!(string_value(r#""a b""#), ("a b".into(), Vec::new()));
+        assert_eq!(
+            string_value(r#""""#),
+            (CompactString::default(), Vec::new())
+        );
         assert_eq!(string_value(r#""\"""#).0, "\"");
         assert_eq!(
             string_value(r#""a\"b\\c\n\t\u{1F600}""#).0,

@@ -25,10 +25,10 @@ use chumsky::prelude::*;
 use rayon::prelude::*;
 
 use super::ast::{
-    self, Apply, Destination, DestinationStmt, Expose, FieldArgs, Gateway, GatewayStmt, HeaderOp,
-    Int, ItemKind, LabelMatch, Matcher, Name, PathKind, Policy, PolicyBody, PolicyField, PortRef,
-    QualifiedName, QueryOp, RewriteKind, Route, RouteStmt, RouteTable, Selector, Str, TableStmt,
-    Target, Test, TestStmt, Value, ValueKind,
+    self, Apply, CompactString, Destination, DestinationStmt, Expose, FieldArgs, Gateway,
+    GatewayStmt, HeaderOp, Int, ItemKind, LabelMatch, Matcher, Name, PathKind, Policy, PolicyBody,
+    PolicyField, PortRef, QualifiedName, QueryOp, RewriteKind, Route, RouteStmt, RouteTable,
+    Selector, Str, TableStmt, Target, Test, TestStmt, Value, ValueKind,
 };
 use super::chunk::{self, ChunkKind, Nesting, Step};
 use super::descent;
@@ -687,7 +687,7 @@ fn comma<'a>() -> impl Parser<'a, In<'a>, Tok<'a>, Ex<'a>> + Clone {
 /// A keyword kept as a [`Name`] (header actions: `set`, `remove`).
 fn kw_name<'a>(word: &'static str) -> impl Parser<'a, In<'a>, Name, Ex<'a>> + Clone {
     kw(word).map_with(|t, e| Name {
-        text: t.text.to_string(),
+        text: CompactString::new(t.text),
         span: span(e.span()),
     })
 }
@@ -699,7 +699,7 @@ fn name<'a>(
 ) -> impl Parser<'a, In<'a>, Name, Ex<'a>> + Clone {
     select! {
         Tok { kind: Token::Ident, text, .. } = e if !reserved.contains(&text) =>
-            Name { text: text.to_string(), span: span(e.span()) }
+            Name { text: CompactString::new(text), span: span(e.span()) }
     }
     .labelled(label)
 }
@@ -727,8 +727,8 @@ fn value<'a>(reserved: Reserved) -> impl Parser<'a, In<'a>, Value, Ex<'a>> + Clo
         Tok { kind: Token::Percent, text, .. } => ValueKind::Percent(lexer::number_value(text)),
         Tok { kind: Token::Str, text, .. } => ValueKind::Str(lexer::string_value(text).0),
         Tok { kind: Token::Ident, text, .. } if !reserved.contains(&text) =>
-            ValueKind::Ident(text.to_string()),
-        Tok { kind: Token::Word, text, .. } => ValueKind::Word(text.to_string()),
+            ValueKind::Ident(CompactString::new(text)),
+        Tok { kind: Token::Word, text, .. } => ValueKind::Word(CompactString::new(text)),
     }
     .map_with(|kind, e| Value {
         kind,
@@ -791,7 +791,7 @@ fn selector<'a>() -> Bx<'a, Selector> {
             string(),
             select! {
                 Tok { kind: Token::Ident, text, .. } = e =>
-                    Str { value: text.to_string(), span: span(e.span()) }
+                    Str { value: CompactString::new(text), span: span(e.span()) }
             },
         ))
         .labelled(label)
@@ -1123,7 +1123,7 @@ fn policy_block<'a>() -> Bx<'a, PolicyBody> {
                 let start = inp.cursor();
                 let at = *start.inner();
                 let name = Name {
-                    text: tok.text.to_string(),
+                    text: CompactString::new(tok.text),
                     span: ast::Span::new(index(at), index(at + 1)),
                 };
                 if tok.kind == Token::Ident && !is_field(tok.text) {
@@ -1168,7 +1168,7 @@ fn policy_field<'a>() -> Bx<'a, PolicyField> {
     let field_name = |names: Reserved| {
         select! {
             Tok { kind: Token::Ident, text, .. } = e if names.contains(&text) =>
-                Name { text: text.to_string(), span: span(e.span()) }
+                Name { text: CompactString::new(text), span: span(e.span()) }
         }
     };
     let values = field_name(VALUE_FIELDS).then(list(value(FIELDS)).map(FieldArgs::Values));
