@@ -187,16 +187,19 @@ fn route_labels<'db>(
     reach: &RouteReach<'db>,
     usage: &PolicyUsage<'db>,
 ) -> BTreeMap<CompactString, CompactString> {
-    reach
-        .labels()
-        .filter_map(|(slot, value)| {
-            let name = match value {
-                SlotValue::Policy(policy) => Some(policy.name(cx.db).as_str()),
-                SlotValue::RetryTimeout(pair) => usage.retry_timeout_name(pair),
-            };
-            name.map(|name| (slot.label_key().into(), name.into()))
-        })
-        .collect()
+    // Inserted one by one: collecting would gather and sort the pairs in a vector first, an
+    // allocation per route.
+    let mut labels = BTreeMap::new();
+    for (slot, value) in reach.labels() {
+        let name = match value {
+            SlotValue::Policy(policy) => Some(policy.name(cx.db).as_str()),
+            SlotValue::RetryTimeout(pair) => usage.retry_timeout_name(pair),
+        };
+        if let Some(name) = name {
+            labels.insert(slot.label_key().into(), name.into());
+        }
+    }
+    labels
 }
 
 /// One `match` line: one matcher, or one per method of its `method` matcher.

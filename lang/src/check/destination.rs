@@ -23,7 +23,7 @@ pub struct DestinationBackends {
     pub services: Vec<BackendService>,
     /// The clusters those services run in, in inventory order: the clusters the destination
     /// spans.
-    pub clusters: Vec<String>,
+    pub clusters: Vec<CompactString>,
     /// The declared virtual ports (those in 1–65535), in source order, each once.
     pub ports: Vec<u16>,
     /// The names of the policies the destination applies, in source order, each once.
@@ -36,9 +36,9 @@ pub struct DestinationBackends {
 /// One backing service: `name.namespace` in `cluster`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BackendService {
-    pub cluster: String,
-    pub namespace: String,
-    pub name: String,
+    pub cluster: CompactString,
+    pub namespace: CompactString,
+    pub name: CompactString,
     /// Where it is in the inventory the destination was evaluated against.
     pub at: ServiceRef,
 }
@@ -98,7 +98,7 @@ pub fn destination_backends<'db>(
         .iter()
         .filter_map(|&at| backend_service(inventory, at))
         .collect();
-    let mut clusters: Vec<String> = Vec::new();
+    let mut clusters: Vec<CompactString> = Vec::new();
     for service in &services {
         if !clusters.contains(&service.cluster) {
             clusters.push(service.cluster.clone());
@@ -169,9 +169,9 @@ fn select_services(
 fn backend_service(inventory: &InventoryIndex, at: ServiceRef) -> Option<BackendService> {
     let entry = inventory.resolve_service(at)?;
     Some(BackendService {
-        cluster: entry.cluster.name.clone(),
-        namespace: entry.namespace.name.clone(),
-        name: entry.service.name.clone(),
+        cluster: entry.cluster.name.as_str().into(),
+        namespace: entry.namespace.name.as_str().into(),
+        name: entry.service.name.as_str().into(),
         at,
     })
 }

@@ -14,6 +14,8 @@
 
 use std::fmt;
 
+use smallvec::{SmallVec, smallvec};
+
 use crate::check::destination::destination_backends;
 use crate::check::selector::{PoolTexts, check_workload_selector, selector_text};
 use crate::check::{Ctx, ItemDiagnostic, cluster_list, list_names};
@@ -107,6 +109,10 @@ fn check_service<'db>(
     }
 }
 
+/// A service's entries in the clusters that serve a request: a handful, kept on the stack (a
+/// target is checked for every route).
+type Entries<'db> = SmallVec<[ServiceEntry<'db>; 4]>;
+
 /// The service in every cluster that serves the request: the pinned cluster, or the scope's
 /// clusters, or every cluster that has it (`everywhere`). `None` after reporting a cluster that
 /// lacks it.
@@ -117,7 +123,7 @@ fn serving_entries<'db>(
     everywhere: &[ServiceRef],
     cluster: Option<&ast::Name>,
     scope: &TargetScope,
-) -> Option<Vec<ServiceEntry<'db>>> {
+) -> Option<Entries<'db>> {
     let inventory = cx.inventory;
     let name = service.name.text.as_str();
     let shown = ServiceName { name, namespace };
@@ -169,11 +175,11 @@ fn serving_entries<'db>(
                 );
                 cx.emit(diagnostic);
             }
-            vec![entry]
+            smallvec![entry]
         }
         None => match serving_clusters(cx, scope) {
             Some(clusters) => {
-                let mut found = Vec::with_capacity(clusters.len());
+                let mut found = Entries::new();
                 let mut missing: Vec<&str> = Vec::new();
                 for cluster in clusters {
                     match on_cluster(inventory, everywhere, cluster) {
@@ -230,11 +236,11 @@ fn on_cluster<'db>(
 
 /// The known clusters of a `Clusters` scope; `None` when any cluster may serve the request.
 /// Clusters missing from the inventory are left out: the gateway that names them reports them.
-fn serving_clusters<'s>(cx: &Ctx<'_>, scope: &'s TargetScope) -> Option<Vec<&'s str>> {
+fn serving_clusters<'s>(cx: &Ctx<'_>, scope: &'s TargetScope) -> Option<SmallVec<[&'s str; 4]>> {
     let TargetScope::Clusters(clusters) = scope else {
         return None;
     };
-    let known: Vec<&str> = clusters
+    let known: SmallVec<[&str; 4]> = clusters
         .iter()
         .map(String::as_str)
         .filter(|c| cx.inventory.cluster(c).is_some())

@@ -63,7 +63,11 @@ pub fn inlay_hints(
                     target_clusters(&cx, target).map(|c| (end_before_weight(target), c))
                 }
                 Node::ItemName(ItemTag::Destination) => item_of(db, file, parsed).map(|item| {
-                    let clusters = destination_backends(db, project, item).clusters.clone();
+                    let clusters = destination_backends(db, project, item)
+                        .clusters
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect();
                     // After the header's `{` when there is one, else after the name.
                     let brace = parse
                         .tokens
@@ -131,7 +135,9 @@ fn target_clusters(cx: &Ctx<'_>, target: &Target) -> Option<Vec<String>> {
             Some(
                 destination_backends(cx.db, cx.project, item)
                     .clusters
-                    .clone(),
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
             )
         }
     }
