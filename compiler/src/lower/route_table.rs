@@ -19,7 +19,7 @@
 use std::collections::BTreeMap;
 
 use compact_str::CompactString;
-use route_lang::check::destination_backends;
+use route_lang::check::destination_ports;
 use route_lang::db::ItemTag;
 use route_lang::syntax::ast::{
     self, Expose, HeaderOp, Matcher, PathKind, QueryOp, RewriteKind, RouteStmt, TableStmt,
@@ -327,10 +327,7 @@ pub(super) fn lower_target(cx: &Cx<'_>, target: &ast::Target) -> DestinationRefe
         } => {
             let port = port.as_ref().map(port_selector).or_else(|| {
                 let item = cx.index.get(ItemTag::Destination, &name.text)?;
-                match destination_backends(cx.db, cx.project, item)
-                    .ports
-                    .as_slice()
-                {
+                match destination_ports(cx.db, item).as_slice() {
                     [only] => Some(PortSelector::Number(u32::from(*only))),
                     _ => None,
                 }

@@ -24,8 +24,6 @@ pub struct DestinationBackends {
     /// The clusters those services run in, in inventory order: the clusters the destination
     /// spans.
     pub clusters: Vec<CompactString>,
-    /// The declared virtual ports (those in 1–65535), in source order, each once.
-    pub ports: Vec<u16>,
     /// The names of the policies the destination applies, in source order, each once.
     pub policies: Vec<CompactString>,
     /// The `select` statements that match no service, by position among the destination's
@@ -68,29 +66,19 @@ pub fn destination_backends<'db>(
     let scope = cluster_scope(destination);
     let mut matched = BTreeSet::new();
     let mut unmatched = Vec::new();
-    let mut ports = Vec::new();
     for (position, stmt) in destination.body.iter().enumerate() {
-        match stmt {
-            DestinationStmt::Select {
-                selector,
-                namespace,
-                ..
-            } => {
-                let selected =
-                    select_services(inventory, selector, namespace.as_ref(), scope.as_deref());
-                if selected.is_empty() {
-                    unmatched.push(position);
-                }
-                matched.extend(selected);
+        if let DestinationStmt::Select {
+            selector,
+            namespace,
+            ..
+        } = stmt
+        {
+            let selected =
+                select_services(inventory, selector, namespace.as_ref(), scope.as_deref());
+            if selected.is_empty() {
+                unmatched.push(position);
             }
-            DestinationStmt::Port { number, .. } => {
-                if let Some(port) = port_number(number.value)
-                    && !ports.contains(&port)
-                {
-                    ports.push(port);
-                }
-            }
-            _ => {}
+            matched.extend(selected);
         }
     }
     // `ServiceRef`s order as the inventory does, so both lists come out in inventory order.
@@ -107,10 +95,32 @@ pub fn destination_backends<'db>(
     DestinationBackends {
         services,
         clusters,
-        ports,
         policies: destination_policies(db, item).clone(),
         unmatched,
     }
+}
+
+/// The virtual ports a destination declares (those in 1–65535), in source order, each once:
+/// what a target that names the destination checks its port against. A query of the item
+/// alone, apart from [`destination_backends`]: salsa looks up a query of one tracked item in
+/// the item's own memos, where a query of a project and an item interns the pair on every
+/// call (a hash and a lock shared by every thread), and targets ask for a destination's
+/// ports once per route.
+#[salsa::tracked(returns(ref))]
+pub fn destination_ports<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<u16> {
+    let ast::ItemKind::Destination(destination) = &item.syntax(db).kind else {
+        return Vec::new();
+    };
+    let mut ports = Vec::new();
+    for stmt in &destination.body {
+        if let DestinationStmt::Port { number, .. } = stmt
+            && let Some(port) = port_number(number.value)
+            && !ports.contains(&port)
+        {
+            ports.push(port);
+        }
+    }
+    ports
 }
 
 /// The names of the policies a destination applies, in source order, each once. Separate from

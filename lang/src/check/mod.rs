@@ -31,6 +31,7 @@ use crate::syntax::{SyntaxError, SyntaxErrorKind};
 
 pub use destination::{
     BackendService, DestinationBackends, cluster_scope, destination_backends, destination_policies,
+    destination_ports,
 };
 pub use gateway::gateway_clusters;
 pub use names::{dns_label_problem, namespace_diagnostics};

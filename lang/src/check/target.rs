@@ -16,7 +16,7 @@ use std::fmt;
 
 use smallvec::{SmallVec, smallvec};
 
-use crate::check::destination::destination_backends;
+use crate::check::destination::destination_ports;
 use crate::check::selector::{PoolTexts, check_workload_selector, selector_text};
 use crate::check::{Ctx, ItemDiagnostic, cluster_list, list_names};
 use crate::codes::Code;
@@ -437,7 +437,7 @@ fn check_destination<'db>(cx: &mut Ctx<'db>, name: &ast::Name, port: Option<&Por
     let Some(item) = cx.resolve(ItemTag::Destination, name) else {
         return;
     };
-    let ports = &destination_backends(cx.db, cx.project, item).ports;
+    let ports = destination_ports(cx.db, item);
     let listed = || {
         ports
             .iter()

@@ -17,8 +17,8 @@ use super::classify::Block;
 use super::docs::{self, Keyword};
 use super::{TextRange, clamp, fuzzy_match, slice};
 use crate::check::{
-    FieldType, PolicyKind, PolicyLevel, destination_backends, gateway_clusters, policy_kind,
-    table_summary,
+    FieldType, PolicyKind, PolicyLevel, destination_backends, destination_ports, gateway_clusters,
+    policy_kind, table_summary,
 };
 use crate::db::{
     Db, Item, ItemIndex, ItemTag, Project, SourceFile, file_namespace, item_index, parse_file,
@@ -865,8 +865,7 @@ fn target(cx: &Ctx<'_>, acc: &mut Acc<'_>, toks: &[&str]) -> Next {
         }
         ["destination", name, ":"] => {
             if let Some(item) = cx.index.get(ItemTag::Destination, name) {
-                let ports = &destination_backends(cx.db, cx.project, item).ports;
-                for port in ports {
+                for port in destination_ports(cx.db, item) {
                     acc.offer(&port.to_string(), CompletionKind::Port);
                 }
             }

@@ -13,7 +13,8 @@ use super::{
     TextRange, clamp, docs, item_of, list_some, parsed_item_of, range_of, slice, token_at,
 };
 use crate::check::{
-    FieldSpec, PolicyKind, destination_backends, gateway_clusters, policy_kind, table_summary,
+    FieldSpec, PolicyKind, destination_backends, destination_ports, gateway_clusters, policy_kind,
+    table_summary,
 };
 use crate::db::{Db, Item, ItemTag, Project, SourceFile, file_namespace, item_index, parse_file};
 use crate::inventory::{InventoryIndex, ServicePort, TargetPort, infer_protocol};
@@ -172,8 +173,9 @@ fn destination_details<'db>(cx: &Ctx<'db>, item: Item<'db>) -> String {
             lines.push(format!("and {} more services", by_service.len() - 10));
         }
     }
-    if !backends.ports.is_empty() {
-        let ports: Vec<String> = backends.ports.iter().map(u16::to_string).collect();
+    let ports = destination_ports(cx.db, item);
+    if !ports.is_empty() {
+        let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
         lines.push(format!("**Ports**: {}", code_list(&ports, 10)));
     }
     lines.join("\n\n")
