@@ -2,8 +2,8 @@
 //!
 //! `service NAME[.NS][:PORT] [SUBSET] [@CLUSTER]` is checked against the inventory: the
 //! namespace, the service, the clusters that will serve the request, the port and the subset.
-//! `destination NAME[:PORT]` is checked against the destination's summary
-//! ([`destination_backends`]), never its syntax, so editing a destination re-checks the routes
+//! `destination NAME[:PORT]` is checked against the destination's ports
+//! ([`destination_ports`]), never its syntax, so editing a destination re-checks the routes
 //! that use it only when its ports change.
 //!
 //! Which clusters matter depends on who sends the request: a gateway's cluster for north-south
