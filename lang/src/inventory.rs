@@ -1065,7 +1065,7 @@ impl InventoryIndex {
         &self,
         selector: &[(&str, &str)],
         namespace: Option<&str>,
-        clusters: Option<&[String]>,
+        clusters: Option<&[&str]>,
     ) -> Vec<ServiceRef> {
         let candidates = self.service_labels.matching(selector).unwrap_or_else(|| {
             self.all_refs(|c, n, namespace| {
@@ -1087,7 +1087,7 @@ impl InventoryIndex {
         &self,
         selector: &[(&str, &str)],
         namespace: Option<&str>,
-        clusters: Option<&[String]>,
+        clusters: Option<&[&str]>,
     ) -> Vec<WorkloadRef> {
         let candidates = self.workload_labels.matching(selector).unwrap_or_else(|| {
             self.all_refs(|c, n, namespace| {
@@ -1132,7 +1132,7 @@ impl InventoryIndex {
         c: usize,
         n: usize,
         namespace: Option<&str>,
-        clusters: Option<&[String]>,
+        clusters: Option<&[&str]>,
     ) -> bool {
         let Some(cluster) = self.inventory.clusters.get(c) else {
             return false;
@@ -1143,7 +1143,7 @@ impl InventoryIndex {
                 .get(n)
                 .is_some_and(|ns| ns.name == wanted)
         });
-        let cluster_ok = clusters.is_none_or(|wanted| wanted.contains(&cluster.name));
+        let cluster_ok = clusters.is_none_or(|wanted| wanted.contains(&cluster.name.as_str()));
         namespace_ok && cluster_ok
     }
 }
@@ -1499,7 +1499,7 @@ clusters:
     #[test]
     fn service_selectors_match_across_clusters_and_namespaces() {
         let index = InventoryIndex::new(yaml(TWO_CLUSTERS).expect("valid"));
-        let find = |pairs: &[(&str, &str)], namespace, clusters: Option<&[String]>| {
+        let find = |pairs: &[(&str, &str)], namespace, clusters: Option<&[&str]>| {
             service_names(&index, &index.match_services(pairs, namespace, clusters))
         };
 
@@ -1515,7 +1515,7 @@ clusters:
             find(&[("app", "web"), ("region", "west")], None, None),
             ["west/shop/web"]
         );
-        let west = ["west".to_owned()];
+        let west = ["west"];
         assert_eq!(
             find(&[("app", "db")], None, Some(&west)),
             Vec::<String>::new()

@@ -139,6 +139,7 @@ fn whitespace_and_comment_edits_recheck_nothing() {
         "policy_kind",
         "gateway_clusters",
         "destination_backends",
+        "destination_ports",
         "item_index",
         "project_checks",
     ] {
@@ -148,6 +149,38 @@ fn whitespace_and_comment_edits_recheck_nothing() {
             "{query} must not re-run: {executed:#?}"
         );
     }
+}
+
+#[test]
+fn a_route_to_a_destination_is_rechecked_only_when_its_ports_change() {
+    let mut fx = fixture();
+    edit(
+        &mut fx,
+        "prefix \"/t5\"\n    to service reviews:9080",
+        "prefix \"/t5\"\n    to destination dest-0:9080",
+    );
+    assert!(project_diagnostics(&fx.db, fx.project).is_empty());
+    fx.log.take();
+
+    // The host is none of a target's business: only the destination is checked again.
+    edit(&mut fx, "dest-0.mesh.internal", "dest-zero.mesh.internal");
+    assert!(project_diagnostics(&fx.db, fx.project).is_empty());
+    let executed = fx.log.take();
+    assert_eq!(count(&executed, "destination_ports"), 1, "{executed:#?}");
+    assert_eq!(count(&executed, "check_item"), 1, "{executed:#?}");
+
+    // Its port is: table-5 is checked again and finds its port gone (and the destination
+    // finds its backends without the new one).
+    edit(
+        &mut fx,
+        "dest-zero.mesh.internal\"\n  port 9080",
+        "dest-zero.mesh.internal\"\n  port 9090",
+    );
+    let diagnostics = project_diagnostics(&fx.db, fx.project);
+    let executed = fx.log.take();
+    assert_eq!(count(&executed, "check_item"), 2, "{executed:#?}");
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(codes, ["E0504", "E0204"], "{diagnostics:#?}");
 }
 
 #[test]

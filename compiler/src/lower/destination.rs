@@ -47,7 +47,7 @@ pub fn destination_selects<'db>(db: &'db dyn Db, item: Item<'db>) -> Destination
 
 fn service_selectors(destination: &ast::Destination) -> Vec<ObjectSelector> {
     let clusters: Vec<Option<CompactString>> = match cluster_scope(destination) {
-        Some(names) if !names.is_empty() => names.iter().map(|n| Some(n.as_str().into())).collect(),
+        Some(names) if !names.is_empty() => names.into_iter().map(|n| Some(n.into())).collect(),
         // No `clusters`: the selector names no cluster, which Gloo reads as every cluster.
         _ => vec![None],
     };

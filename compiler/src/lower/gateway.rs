@@ -47,7 +47,7 @@ pub(super) fn lower(cx: &Cx<'_>, gateway: &ast::Gateway) -> Resource {
                     .map(|(s, _)| selector_labels(s))
                     .unwrap_or_default(),
                 namespace: workload.and_then(|(_, ns)| ns).map(|ns| ns.text.clone()),
-                cluster: Some(cluster.as_str().into()),
+                cluster: Some(cluster.clone()),
                 ..ObjectSelector::default()
             }),
             ..WorkloadSelector::default()

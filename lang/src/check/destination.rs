@@ -24,8 +24,6 @@ pub struct DestinationBackends {
     /// The clusters those services run in, in inventory order: the clusters the destination
     /// spans.
     pub clusters: Vec<CompactString>,
-    /// The names of the policies the destination applies, in source order, each once.
-    pub policies: Vec<CompactString>,
     /// The `select` statements that match no service, by position among the destination's
     /// statements.
     pub unmatched: Vec<usize>,
@@ -95,7 +93,6 @@ pub fn destination_backends<'db>(
     DestinationBackends {
         services,
         clusters,
-        policies: destination_policies(db, item).clone(),
         unmatched,
     }
 }
@@ -147,14 +144,14 @@ pub fn destination_policies<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<Compac
 /// The clusters a destination's `clusters` statements restrict it to, each once and in source
 /// order, or `None` (every cluster) when it has none: the clusters its backing services are
 /// looked up in, and that its selectors name.
-pub fn cluster_scope(destination: &ast::Destination) -> Option<Vec<String>> {
-    let mut scope: Option<Vec<String>> = None;
+pub fn cluster_scope(destination: &ast::Destination) -> Option<Vec<&str>> {
+    let mut scope: Option<Vec<&str>> = None;
     for stmt in &destination.body {
         if let DestinationStmt::Clusters { clusters, .. } = stmt {
             let scope = scope.get_or_insert_with(Vec::new);
             for cluster in clusters {
-                if !scope.iter().any(|c| c.as_str() == cluster.text) {
-                    scope.push(cluster.text.to_string());
+                if !scope.contains(&cluster.text.as_str()) {
+                    scope.push(&cluster.text);
                 }
             }
         }
@@ -167,7 +164,7 @@ fn select_services(
     inventory: &InventoryIndex,
     selector: &ast::Selector,
     namespace: Option<&ast::Name>,
-    clusters: Option<&[String]>,
+    clusters: Option<&[&str]>,
 ) -> Vec<ServiceRef> {
     inventory.match_services(
         &selector_pairs(selector),
@@ -388,7 +385,7 @@ fn selects_nothing(
     cx: &mut Ctx<'_>,
     selector: &ast::Selector,
     namespace: Option<&ast::Name>,
-    scope: Option<&[String]>,
+    scope: Option<&[&str]>,
 ) {
     let inventory = cx.inventory;
     let mut message = format!("selector `{}` matches no service", selector_text(selector));
@@ -397,13 +394,10 @@ fn selects_nothing(
         None => message.push_str(" in any namespace"),
     }
     if let Some(clusters) = scope {
-        message.push_str(&format!(
-            " on {}",
-            cluster_list(clusters.iter().map(String::as_str))
-        ));
+        message.push_str(&format!(" on {}", cluster_list(clusters.iter().copied())));
     }
     let mut diagnostic = ItemDiagnostic::new(Code::SelectorMatchesNothing, selector.span, message);
-    let elsewhere = |namespace: Option<&ast::Name>, scope: Option<&[String]>| -> Vec<String> {
+    let elsewhere = |namespace: Option<&ast::Name>, scope: Option<&[&str]>| -> Vec<String> {
         select_services(inventory, selector, namespace, scope)
             .into_iter()
             .filter_map(|at| backend_service(inventory, at))
@@ -567,7 +561,7 @@ mod tests {
         else {
             panic!("a destination expected in {text}");
         };
-        cluster_scope(destination)
+        cluster_scope(destination).map(|scope| scope.into_iter().map(str::to_owned).collect())
     }
 
     #[test]

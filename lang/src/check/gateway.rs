@@ -8,7 +8,7 @@ use crate::check::{Ctx, ItemDiagnostic, cluster_list, list_names};
 use crate::codes::Code;
 use crate::db::{Db, Item};
 use crate::inventory::InventoryIndex;
-use crate::syntax::ast::{self, GatewayStmt, Span};
+use crate::syntax::ast::{self, CompactString, GatewayStmt, Span};
 
 use super::selector::{check_label_keys, selector_pairs, selector_text, unknown_value};
 
@@ -17,19 +17,19 @@ const LISTENER_PROTOCOLS: [&str; 3] = ["http", "https", "tcp"];
 
 /// The clusters named in a gateway's `cluster` statements, in source order, each once.
 #[salsa::tracked(returns(ref))]
-pub fn gateway_clusters<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<String> {
+pub fn gateway_clusters<'db>(db: &'db dyn Db, item: Item<'db>) -> Vec<CompactString> {
     let ast::ItemKind::Gateway(gateway) = &item.syntax(db).kind else {
         return Vec::new();
     };
-    let mut clusters: Vec<String> = Vec::new();
+    let mut clusters: Vec<CompactString> = Vec::new();
     for stmt in &gateway.body {
         if let GatewayStmt::Cluster {
             clusters: names, ..
         } = stmt
         {
             for name in names {
-                if !clusters.iter().any(|c| c.as_str() == name.text) {
-                    clusters.push(name.text.to_string());
+                if !clusters.contains(&name.text) {
+                    clusters.push(name.text.clone());
                 }
             }
         }
@@ -214,7 +214,7 @@ fn check_workload(
         .iter()
         .copied()
         .filter(|cluster| {
-            let scope = [cluster.text.to_string()];
+            let scope = [cluster.text.as_str()];
             inventory
                 .match_workloads(&pairs, ns, Some(&scope))
                 .is_empty()
@@ -258,9 +258,8 @@ fn explain_missing_workloads<'db>(
     let Some(ns) = ns else {
         return diagnostic.help(GENERIC_WORKLOAD_HELP);
     };
-    let scope: Vec<String> = clusters.iter().map(|&c| c.to_owned()).collect();
     let mut elsewhere: Vec<&str> = Vec::new();
-    for at in inventory.match_workloads(pairs, None, Some(&scope)) {
+    for at in inventory.match_workloads(pairs, None, Some(clusters)) {
         if let Some(entry) = inventory.resolve_workload(at)
             && !elsewhere.contains(&entry.namespace.name.as_str())
         {

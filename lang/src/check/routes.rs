@@ -107,9 +107,9 @@ pub fn table_summary<'db>(db: &'db dyn Db, item: Item<'db>) -> TableSummary {
     summary
 }
 
-fn push_unique<S: AsRef<str> + for<'a> From<&'a str>>(list: &mut Vec<S>, name: &str) {
-    if !list.iter().any(|n| n.as_ref() == name) {
-        list.push(S::from(name));
+fn push_unique(list: &mut Vec<CompactString>, name: &str) {
+    if !list.iter().any(|n| n == name) {
+        list.push(CompactString::new(name));
     }
 }
 
@@ -265,7 +265,7 @@ fn check_root(
 /// Resolves the exposures and returns the clusters where the table's service targets must
 /// exist.
 fn check_exposes(cx: &mut Ctx<'_>, root: bool, exposes: &[&Expose]) -> TargetScope {
-    let mut clusters: Vec<String> = Vec::new();
+    let mut clusters: Vec<CompactString> = Vec::new();
     let mut east_west = false;
     for expose in exposes {
         match expose {

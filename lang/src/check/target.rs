@@ -23,7 +23,7 @@ use crate::codes::Code;
 use crate::db::ItemTag;
 use crate::inventory::{InventoryIndex, ServiceEntry, ServiceRef};
 use crate::suggest::did_you_mean;
-use crate::syntax::ast::{self, PortRef};
+use crate::syntax::ast::{self, CompactString, PortRef};
 
 /// `name.namespace`, as messages show a service: written only into a message, so that a target
 /// without problems formats nothing.
@@ -47,7 +47,7 @@ pub(crate) enum TargetScope {
     Anywhere,
     /// Only these clusters serve the request (the clusters of the gateways a table is exposed
     /// on): a service without `@CLUSTER` must exist in every one of them.
-    Clusters(Vec<String>),
+    Clusters(Vec<CompactString>),
 }
 
 /// Checks one target.
@@ -157,9 +157,9 @@ fn serving_entries<'db>(
             };
             if let TargetScope::Clusters(gateway_clusters) = scope
                 && !gateway_clusters.is_empty()
-                && !gateway_clusters.iter().any(|c| c.as_str() == cluster.text)
+                && !gateway_clusters.contains(&cluster.text)
             {
-                let gateways = cluster_list(gateway_clusters.iter().map(String::as_str));
+                let gateways = cluster_list(gateway_clusters.iter().map(CompactString::as_str));
                 let diagnostic = ItemDiagnostic::new(
                     Code::CrossClusterTarget,
                     cluster.span,
@@ -242,7 +242,7 @@ fn serving_clusters<'s>(cx: &Ctx<'_>, scope: &'s TargetScope) -> Option<SmallVec
     };
     let known: SmallVec<[&str; 4]> = clusters
         .iter()
-        .map(String::as_str)
+        .map(CompactString::as_str)
         .filter(|c| cx.inventory.cluster(c).is_some())
         .collect();
     (!known.is_empty()).then_some(known)

@@ -12,7 +12,7 @@ use super::{TextRange, item_of, list_some, range_of, slice, touches};
 use crate::check::destination_backends;
 use crate::db::{Db, ItemTag, Project, SourceFile, file_namespace, item_index, parse_file};
 use crate::inventory::InventoryIndex;
-use crate::syntax::ast::{self, Span, Target};
+use crate::syntax::ast::{self, CompactString, Span, Target};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InlayHint {
@@ -66,7 +66,7 @@ pub fn inlay_hints(
                     let clusters = destination_backends(db, project, item)
                         .clusters
                         .iter()
-                        .map(ToString::to_string)
+                        .map(CompactString::as_str)
                         .collect();
                     // After the header's `{` when there is one, else after the name.
                     let brace = parse
@@ -92,7 +92,7 @@ pub fn inlay_hints(
             let label = if clusters.is_empty() {
                 " → no cluster".to_owned()
             } else {
-                let shown = list_some(clusters.iter().map(String::as_str), SHOWN, false);
+                let shown = list_some(clusters.iter().copied(), SHOWN, false);
                 format!(" → {shown}")
             };
             out.push(InlayHint {
@@ -115,7 +115,7 @@ struct Ctx<'db> {
 
 /// The clusters a target resolves to; `None` when that is not worth a hint (`@CLUSTER` says
 /// it) or the target does not resolve.
-fn target_clusters(cx: &Ctx<'_>, target: &Target) -> Option<Vec<String>> {
+fn target_clusters<'db>(cx: &Ctx<'db>, target: &Target) -> Option<Vec<&'db str>> {
     match target {
         Target::Service {
             service,
@@ -136,7 +136,7 @@ fn target_clusters(cx: &Ctx<'_>, target: &Target) -> Option<Vec<String>> {
                 destination_backends(cx.db, cx.project, item)
                     .clusters
                     .iter()
-                    .map(ToString::to_string)
+                    .map(CompactString::as_str)
                     .collect(),
             )
         }
@@ -145,12 +145,12 @@ fn target_clusters(cx: &Ctx<'_>, target: &Target) -> Option<Vec<String>> {
 
 /// The clusters that run the service `name.namespace` (only those where a workload of
 /// `subset` runs, for a subset), in inventory order; `None` for an unknown service.
-fn service_clusters(
-    inventory: &InventoryIndex,
+fn service_clusters<'i>(
+    inventory: &'i InventoryIndex,
     name: &str,
     namespace: &str,
     subset: Option<&ast::Selector>,
-) -> Option<Vec<String>> {
+) -> Option<Vec<&'i str>> {
     let refs = inventory.services_named(namespace, name);
     if refs.is_empty() {
         return None;
@@ -175,12 +175,12 @@ fn service_clusters(
                     .iter()
                     .map(|l| (l.key.value.as_str(), l.value.value.as_str())),
             );
-            let cluster = [entry.cluster.name.clone()];
+            let cluster = [entry.cluster.name.as_str()];
             !inventory
                 .match_workloads(&labels, Some(namespace), Some(&cluster))
                 .is_empty()
         })
-        .map(|entry| entry.cluster.name.clone())
+        .map(|entry| entry.cluster.name.as_str())
         .collect();
     Some(clusters)
 }
