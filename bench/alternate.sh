@@ -6,6 +6,11 @@
 #
 #   bench/alternate.sh ROUNDS RUNS PROJECT BIN...
 #   bench/alternate.sh 6 20 /tmp/p10k /tmp/routec-before target/release/routec
+#   PAUSE=0.2 bench/alternate.sh 4 10 /tmp/p10k target/release/routec
+#
+# Back to back, each run finds the caches and the CPU warm from the last. PAUSE=SECONDS sleeps
+# that long before each run instead, as between a user's builds: on this VM a 10k build then
+# takes a quarter longer (see BENCHMARKS.md, "This stop: what bounds a build now").
 #
 # Needs hyperfine and python3.
 set -euo pipefail
@@ -16,13 +21,17 @@ if (( $# < 4 )); then
 fi
 rounds=$1 runs=$2 project=$3
 shift 3
+pause=()
+if [[ -n ${PAUSE:-} ]]; then
+  pause=(--prepare "sleep $PAUSE")
+fi
 json=$(mktemp)
 trap 'rm -f "$json"' EXIT
 
 for _ in $(seq "$rounds"); do
   for bin in "$@"; do
     hyperfine -N --warmup 3 --runs "$runs" --export-json "$json" --style none \
-      -- "$(printf '%q ' "$bin" build "$project" -o -)" >/dev/null 2>&1
+      "${pause[@]}" -- "$(printf '%q ' "$bin" build "$project" -o -)" >/dev/null 2>&1
     python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["results"][0]; print(sys.argv[2], r["median"] * 1000)' "$json" "$bin"
   done
 done | python3 -c '
