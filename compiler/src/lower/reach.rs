@@ -348,6 +348,15 @@ pub fn table_reach<'db>(
         .map(|route| {
             let route_level = level(db, index, &route.policies);
             let own = table_level.under(route_level);
+            // One reach handed down (nothing delegates here, or every path agrees): each
+            // slot holds its value or nothing, as below, without gathering the paths' values.
+            if let [base] = inherited.as_slice() {
+                let reach = base.under(own);
+                return RouteReach(std::array::from_fn(|at| {
+                    let (slot, kinds) = ROUTE_SLOTS[at];
+                    slot_value(slot, kinds, &reach).map_or(SlotReach::Nothing, SlotReach::Label)
+                }));
+            }
             RouteReach(std::array::from_fn(|at| {
                 let (slot, kinds) = ROUTE_SLOTS[at];
                 values.clear();
