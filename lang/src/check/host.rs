@@ -91,6 +91,40 @@ pub(crate) fn is_dns_name(name: &str) -> bool {
 
 /// What is wrong with a host where it is used, if anything.
 fn host_problem(host: &str, usage: HostUse) -> Option<Problem> {
+    if plainly_valid_host(host) {
+        return None;
+    }
+    scanned_host_problem(host, usage)
+}
+
+/// Whether `host` is a lowercase DNS name, which every place takes, in one scan: most hosts
+/// are, and [`scanned_host_problem`] reads each several times over. A property test checks
+/// that the two agree.
+fn plainly_valid_host(host: &str) -> bool {
+    let bytes = host.as_bytes();
+    if bytes.is_empty() || bytes.len() > 253 {
+        return false;
+    }
+    let mut label_start = 0;
+    let mut label_all_digits = true;
+    for (at, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'a'..=b'z' => label_all_digits = false,
+            b'0'..=b'9' => {}
+            b'-' if at > label_start => label_all_digits = false,
+            b'.' if at > label_start && at - label_start <= 63 && bytes[at - 1] != b'-' => {
+                label_start = at + 1;
+                label_all_digits = true;
+            }
+            _ => return false,
+        }
+    }
+    let last = bytes.len() - label_start;
+    last > 0 && last <= 63 && bytes[bytes.len() - 1] != b'-' && !label_all_digits
+}
+
+/// [`host_problem`], place by place and label by label.
+fn scanned_host_problem(host: &str, usage: HostUse) -> Option<Problem> {
     if host.is_empty() {
         return Some(Problem::new("it is empty", usage.name_help()));
     }
@@ -274,7 +308,7 @@ fn label_problem(label: &str) -> Option<LabelProblem> {
 
 #[cfg(test)]
 mod tests {
-    use super::{HostUse, host_problem, is_dns_name};
+    use super::{HostUse, host_problem, is_dns_name, plainly_valid_host, scanned_host_problem};
 
     fn ok(host: &str, usage: HostUse) -> bool {
         host_problem(host, usage).is_none()
@@ -381,6 +415,40 @@ mod tests {
         assert!(is_dns_name("127.0.0.1"));
         for bad in ["", "a..b", "-a.com", "a_b.com", "a b", &"a".repeat(64)] {
             assert!(!is_dns_name(bad), "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The one-scan answer for lowercase names is the answer of every check, wherever the
+        /// host is used.
+        #[test]
+        fn plain_hosts_have_no_problem(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "z", "0", "9", "-", ".", "*", "*.", "_", "A", ":", ":80", "/", "://", "é",
+                "abcdefghijklmnopqrstuvwxyz0123456789-abcdefghijklmnopqrstuvwxy",
+            ]), 0..8),
+        ) {
+            let host = pieces.concat();
+            for usage in [HostUse::Table, HostUse::Destination, HostUse::Redirect, HostUse::Rewrite] {
+                if plainly_valid_host(&host) {
+                    let problem = scanned_host_problem(&host, usage).map(|p| p.what);
+                    proptest::prop_assert!(problem.is_none(), "{host:?} as {usage:?}: {problem:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_hosts() {
+        for host in ["reviews.mesh.internal", "a", "x1.y2", "a-b.c-d", &"a".repeat(63)] {
+            assert!(plainly_valid_host(host), "{host:?}");
+        }
+        let long_label = format!("{}.com", "a".repeat(64));
+        for host in [
+            "", "1.2.3.4", "a.1", "-a", "a-", "a-.b", "a..b", ".a", "a.", "A.b", "*.a", "a_b",
+            "a:80", "a/b", &long_label,
+        ] {
+            assert!(!plainly_valid_host(host), "{host:?}");
         }
     }
 }
