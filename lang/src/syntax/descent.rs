@@ -165,13 +165,14 @@ impl<'s> Descent<'_, 's> {
 
     /// An identifier that is not one of `reserved`.
     fn name(&mut self, reserved: Reserved) -> Option<Name> {
-        if reserved.contains(&self.word()?) {
+        let text = self.word()?;
+        if reserved.contains(&text) {
             return None;
         }
-        let (text, span) = self.take(Token::Ident)?;
+        self.at += 1;
         Some(Name {
             text: CompactString::new(text),
-            span,
+            span: self.span_from(self.at - 1),
         })
     }
 
