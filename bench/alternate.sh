@@ -10,7 +10,7 @@
 #
 # Back to back, each run finds the caches and the CPU warm from the last. PAUSE=SECONDS sleeps
 # that long before each run instead, as between a user's builds: on this VM a 10k build then
-# takes a quarter longer (see BENCHMARKS.md, "This stop: what bounds a build now").
+# takes a quarter longer (see BENCHMARKS.md, "What bounds a build now").
 #
 # Needs hyperfine and python3.
 set -euo pipefail

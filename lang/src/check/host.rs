@@ -99,7 +99,7 @@ fn host_problem(host: &str, usage: HostUse) -> Option<Problem> {
 
 /// Whether `host` is a lowercase DNS name, which every place takes, in one scan: most hosts
 /// are, and [`scanned_host_problem`] reads each several times over. A property test checks
-/// that the two agree.
+/// that every host it accepts passes every check.
 fn plainly_valid_host(host: &str) -> bool {
     let bytes = host.as_bytes();
     if bytes.is_empty() || bytes.len() > 253 {
