@@ -11,6 +11,7 @@ use route_lang::db::{
     Database, InventoryInput, Project, SourceFile, file_items, name_of, parse_file,
     project_diagnostics,
 };
+use route_lang::diagnostic::Diagnostic;
 use route_lang::inventory::parse_inventory;
 use salsa::Setter;
 
@@ -79,6 +80,13 @@ fn count(executed: &[String], query: &str) -> usize {
         .count()
 }
 
+/// The project's diagnostics, and the queries that computing them executed since the last
+/// time the log was read.
+fn recheck(fx: &Fixture) -> (Vec<Diagnostic>, Vec<String>) {
+    let diagnostics = project_diagnostics(&fx.db, fx.project);
+    (diagnostics, fx.log.take())
+}
+
 fn edit(fx: &mut Fixture, from: &str, to: &str) {
     let text = fx.file.text(&fx.db).replacen(from, to, 1);
     fx.file.set_text(&mut fx.db).to(text);
@@ -88,9 +96,8 @@ fn edit(fx: &mut Fixture, from: &str, to: &str) {
 fn editing_one_route_rechecks_only_its_table() {
     let mut fx = fixture();
     edit(&mut fx, "prefix \"/t17\"", "prefix \"/t17/v2\"");
-    let diagnostics = project_diagnostics(&fx.db, fx.project);
+    let (diagnostics, executed) = recheck(&fx);
     assert!(diagnostics.is_empty());
-    let executed = fx.log.take();
     assert_eq!(count(&executed, "parse_file"), 1, "{executed:#?}");
     assert_eq!(
         count(&executed, "check_item"),
@@ -104,8 +111,7 @@ fn editing_one_route_rechecks_only_its_table() {
         "to service reviews:9080\n  }\n}\n\nroutes table-18",
         "to service reveiws:9080\n  }\n}\n\nroutes table-18",
     );
-    let diagnostics = project_diagnostics(&fx.db, fx.project);
-    let executed = fx.log.take();
+    let (diagnostics, executed) = recheck(&fx);
     assert_eq!(count(&executed, "check_item"), 1, "{executed:#?}");
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
     let text = fx.file.text(&fx.db);
@@ -129,9 +135,8 @@ fn whitespace_and_comment_edits_recheck_nothing() {
         "gateway ingress {",
         "## The ingress.\n\n\ngateway ingress {",
     );
-    let diagnostics = project_diagnostics(&fx.db, fx.project);
+    let (diagnostics, executed) = recheck(&fx);
     assert!(diagnostics.is_empty());
-    let executed = fx.log.take();
     assert_eq!(count(&executed, "parse_file"), 1, "{executed:#?}");
     for query in [
         "check_item",
@@ -159,13 +164,12 @@ fn a_route_to_a_destination_is_rechecked_only_when_its_ports_change() {
         "prefix \"/t5\"\n    to service reviews:9080",
         "prefix \"/t5\"\n    to destination dest-0:9080",
     );
-    assert!(project_diagnostics(&fx.db, fx.project).is_empty());
-    fx.log.take();
+    assert!(recheck(&fx).0.is_empty());
 
     // The host is none of a target's business: only the destination is checked again.
     edit(&mut fx, "dest-0.mesh.internal", "dest-zero.mesh.internal");
-    assert!(project_diagnostics(&fx.db, fx.project).is_empty());
-    let executed = fx.log.take();
+    let (diagnostics, executed) = recheck(&fx);
+    assert!(diagnostics.is_empty());
     assert_eq!(count(&executed, "destination_ports"), 1, "{executed:#?}");
     assert_eq!(count(&executed, "check_item"), 1, "{executed:#?}");
 
@@ -176,8 +180,7 @@ fn a_route_to_a_destination_is_rechecked_only_when_its_ports_change() {
         "dest-zero.mesh.internal\"\n  port 9080",
         "dest-zero.mesh.internal\"\n  port 9090",
     );
-    let diagnostics = project_diagnostics(&fx.db, fx.project);
-    let executed = fx.log.take();
+    let (diagnostics, executed) = recheck(&fx);
     assert_eq!(count(&executed, "check_item"), 2, "{executed:#?}");
     let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["E0504", "E0204"], "{diagnostics:#?}");
@@ -192,8 +195,7 @@ fn editing_the_inventory_rechecks_items_but_not_parses() {
     )
     .expect("inventory");
     fx.project.inventory(&fx.db).replace(&mut fx.db, inventory);
-    let diagnostics = project_diagnostics(&fx.db, fx.project);
-    let executed = fx.log.take();
+    let (diagnostics, executed) = recheck(&fx);
     assert_eq!(count(&executed, "parse_file"), 0, "{executed:#?}");
     assert!(
         diagnostics.iter().any(|d| d.code.as_str() == "E0203"),

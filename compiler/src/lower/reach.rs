@@ -348,30 +348,32 @@ pub fn table_reach<'db>(
         .map(|route| {
             let route_level = level(db, index, &route.policies);
             let own = table_level.under(route_level);
-            // One reach handed down (nothing delegates here, or every path agrees): each
-            // slot holds its value or nothing, as below, without gathering the paths' values.
-            if let [base] = inherited.as_slice() {
-                let reach = base.under(own);
-                return RouteReach(std::array::from_fn(|at| {
-                    let (slot, kinds) = ROUTE_SLOTS[at];
-                    slot_value(slot, kinds, &reach).map_or(SlotReach::Nothing, SlotReach::Label)
-                }));
-            }
+            // What each path hands down, with the route's and its table's own on top: one
+            // reach for most tables (see `table_inherited`), computed again by each slot that
+            // looks past the first.
+            let mut reaches = inherited.iter().map(|base| base.under(own));
+            let first = reaches.next().unwrap_or_default();
             RouteReach(std::array::from_fn(|at| {
                 let (slot, kinds) = ROUTE_SLOTS[at];
-                values.clear();
-                for &base in inherited {
-                    insert(&mut values, slot_value(slot, kinds, &base.under(own)));
+                let value = |reach: &Reach<'db>| slot_value(slot, kinds, reach);
+                // Every path hands down the same value (always so when one reach reaches the
+                // table): the route carries it, or nothing.
+                let shared = value(&first);
+                if reaches.clone().all(|other| value(&other) == shared) {
+                    return shared.map_or(SlotReach::Nothing, SlotReach::Label);
                 }
-                match values.as_slice() {
-                    [None] => SlotReach::Nothing,
-                    [Some(value)] => SlotReach::Label(*value),
-                    // The paths differ and the route inherits each one's value from the
-                    // delegating route that carries it.
-                    _ if !kinds.iter().any(|&kind| own.has(kind)) => {
-                        SlotReach::Inherited(values.iter().flatten().copied().collect())
-                    }
-                    _ => SlotReach::Conflict(values.iter().flatten().copied().collect()),
+                values.clear();
+                values.push(shared);
+                for other in reaches.clone() {
+                    insert(&mut values, value(&other));
+                }
+                let reached = values.iter().flatten().copied().collect();
+                // The paths differ: the route inherits each one's value from the delegating
+                // route that carries it, unless it or its table adds a value of the slot.
+                if kinds.iter().any(|&kind| own.has(kind)) {
+                    SlotReach::Conflict(reached)
+                } else {
+                    SlotReach::Inherited(reached)
                 }
             }))
         })

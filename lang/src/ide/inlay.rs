@@ -10,7 +10,7 @@
 use super::classify::{Node, walk};
 use super::{TextRange, item_of, list_some, range_of, slice, touches};
 use crate::check::destination_backends;
-use crate::db::{Db, ItemTag, Project, SourceFile, file_namespace, item_index, parse_file};
+use crate::db::{Db, Item, ItemTag, Project, SourceFile, file_namespace, item_index, parse_file};
 use crate::inventory::InventoryIndex;
 use crate::syntax::ast::{self, CompactString, Span, Target};
 
@@ -63,11 +63,7 @@ pub fn inlay_hints(
                     target_clusters(&cx, target).map(|c| (end_before_weight(target), c))
                 }
                 Node::ItemName(ItemTag::Destination) => item_of(db, file, parsed).map(|item| {
-                    let clusters = destination_backends(db, project, item)
-                        .clusters
-                        .iter()
-                        .map(CompactString::as_str)
-                        .collect();
+                    let clusters = destination_clusters(&cx, item);
                     // After the header's `{` when there is one, else after the name.
                     let brace = parse
                         .tokens
@@ -132,15 +128,18 @@ fn target_clusters<'db>(cx: &Ctx<'db>, target: &Target) -> Option<Vec<&'db str>>
         Target::Service { .. } => None,
         Target::Destination { name, .. } => {
             let item = item_index(cx.db, cx.project).get(ItemTag::Destination, &name.text)?;
-            Some(
-                destination_backends(cx.db, cx.project, item)
-                    .clusters
-                    .iter()
-                    .map(CompactString::as_str)
-                    .collect(),
-            )
+            Some(destination_clusters(cx, item))
         }
     }
+}
+
+/// The clusters a destination spans, in inventory order.
+fn destination_clusters<'db>(cx: &Ctx<'db>, item: Item<'db>) -> Vec<&'db str> {
+    destination_backends(cx.db, cx.project, item)
+        .clusters
+        .iter()
+        .map(CompactString::as_str)
+        .collect()
 }
 
 /// The clusters that run the service `name.namespace` (only those where a workload of

@@ -154,10 +154,13 @@ impl<'s> Descent<'_, 's> {
 
     /// Takes the next token if it has kind `kind`: its text and span.
     fn take(&mut self, kind: Token) -> Option<(&'s str, Span)> {
-        (self.kind()? == kind).then(|| {
-            self.at += 1;
-            (self.text_of(self.at - 1), self.span_from(self.at - 1))
-        })
+        (self.kind()? == kind).then(|| (self.text_of(self.at), self.step()))
+    }
+
+    /// Takes the next token, whatever it is: its span.
+    fn step(&mut self) -> Span {
+        self.at += 1;
+        self.span_from(self.at - 1)
     }
 
     // -----------------------------------------------------------------------------------------
@@ -169,10 +172,9 @@ impl<'s> Descent<'_, 's> {
         if reserved.contains(&text) {
             return None;
         }
-        self.at += 1;
         Some(Name {
             text: CompactString::new(text),
-            span: self.span_from(self.at - 1),
+            span: self.step(),
         })
     }
 
