@@ -14,6 +14,7 @@ use serde::de::{self, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
+use crate::check::dns_label_problem;
 use crate::source_error::SourceError;
 
 /// The inventory file used when `route.toml` names none.
@@ -79,23 +80,18 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
     };
 
     let namespace = project.namespace;
-    if let Err(why) = check_dns_label(namespace.get_ref()) {
+    if let Some(why) = dns_label_problem(namespace.get_ref()) {
         return Err(error_at(
             text,
             Some(namespace.span()),
-            format!(
-                "invalid namespace `{}`: {why}; a namespace must be a DNS-1123 label (at \
-                 most 63 lowercase letters, digits and '-', starting and ending with a letter \
-                 or digit)",
-                namespace.get_ref()
-            ),
+            format!("invalid namespace `{}`: {why}", namespace.get_ref()),
         ));
     }
 
     let name = match project.name {
         None => None,
         Some(name) => {
-            if let Err(why) = check_dns_label(name.get_ref()) {
+            if let Some(why) = dns_label_problem(name.get_ref()) {
                 return Err(error_at(
                     text,
                     Some(name.span()),
@@ -155,26 +151,6 @@ fn non_empty(text: &str, value: Spanned<String>, message: &str) -> Result<String
     } else {
         Ok(value.into_inner())
     }
-}
-
-/// Why `name` is not a DNS-1123 label (what Kubernetes requires of a namespace), if it is not.
-fn check_dns_label(name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err("it is empty".to_owned());
-    }
-    if name.len() > 63 {
-        return Err(format!("it is {} characters long", name.len()));
-    }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
-    {
-        return Err(format!("{:?} is not allowed", bad));
-    }
-    if name.starts_with('-') || name.ends_with('-') {
-        return Err("it starts or ends with '-'".to_owned());
-    }
-    Ok(())
 }
 
 fn check_inventory_files(files: &[String]) -> Result<(), String> {
@@ -383,24 +359,26 @@ context = \"mgmt\"
     #[test]
     fn the_namespace_must_be_a_dns_label() {
         for (namespace, why) in [
-            ("Book_Info", "'B' is not allowed"),
-            ("-shop", "it starts or ends with '-'"),
+            ("Book_Info", "Kubernetes names are lowercase"),
+            (
+                "book_info",
+                "`_` is not allowed: Kubernetes names hold lowercase letters, digits and `-`",
+            ),
+            (
+                "-shop",
+                "Kubernetes names start and end with a letter or digit",
+            ),
             ("", "it is empty"),
         ] {
             let e = err(&format!("[project]\nnamespace = \"{namespace}\"\n"));
             assert_eq!((e.line, e.column), (2, 13), "{namespace:?}");
-            assert!(
-                e.message
-                    .starts_with(&format!("invalid namespace `{namespace}`: {why};")),
-                "{}",
-                e.message
-            );
+            assert_eq!(e.message, format!("invalid namespace `{namespace}`: {why}"));
         }
         let long = "a".repeat(64);
         assert!(
             err(&format!("[project]\nnamespace = \"{long}\"\n"))
                 .message
-                .contains("64 characters long")
+                .contains("it has 64 characters")
         );
         assert!(parse_config(&format!("[project]\nnamespace = \"{}\"\n", &long[1..])).is_ok());
         assert!(parse_config("[project]\nnamespace = \"team-1\"\n").is_ok());

@@ -12,8 +12,12 @@ use super::{Ctx, ItemDiagnostic};
 /// The longest DNS-1123 label.
 pub const MAX_NAME_LEN: usize = 63;
 
-/// Why a name is not a DNS-1123 label, if it is not.
+/// Why a name is not a DNS-1123 label, if it is not: what Kubernetes requires of the name of
+/// a resource and of a namespace, whether it is written in a `.route` file or in `route.toml`.
 pub fn dns_label_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("it is empty".to_owned());
+    }
     if name.len() > MAX_NAME_LEN {
         return Some(format!(
             "it has {} characters; Kubernetes names have at most {MAX_NAME_LEN}",
@@ -80,7 +84,7 @@ pub(super) fn check_item_name(cx: &mut Ctx<'_>, tag: ItemTag, name: &ast::Name) 
             name.text
         ),
     );
-    if dns_label_problem(&fixed).is_none() && !fixed.is_empty() {
+    if dns_label_problem(&fixed).is_none() {
         diagnostic = diagnostic
             .help(format!("rename it to `{fixed}`"))
             .fix(name.span, fixed);
@@ -160,6 +164,8 @@ mod tests {
         assert!(dns_label_problem("Reviews").is_some());
         assert!(dns_label_problem("my_route").is_some());
         assert!(dns_label_problem(&"a".repeat(64)).is_some());
+        assert!(dns_label_problem("").is_some());
+        assert!(dns_label_problem("-shop").is_some());
         assert_eq!(repaired("My_Route"), "my-route");
     }
 }
