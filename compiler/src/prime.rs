@@ -20,7 +20,8 @@
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
 
 use route_lang::check::{check_item, project_checks, summarize};
 use route_lang::db::{Database, Item, ItemTag, Project, SourceFile, file_diagnostics, file_items};
@@ -40,7 +41,7 @@ const MAX_THREADS: usize = 8;
 /// Parses `files`, one file per task, on every core: what [`crate::project::load`] does as
 /// soon as it has read them.
 pub fn parse_files(db: &Database, files: &[SourceFile]) {
-    in_parallel(db, files, 1, |db, &file, _: &mut Vec<()>| {
+    in_parallel(db, files, 1, "parse", |db, &file, _: &mut Vec<()>| {
         file_items(db, file);
     });
 }
@@ -78,13 +79,19 @@ pub fn documents(
     format: Format,
 ) -> Result<Vec<Document>, EmitError> {
     let items = tables_first(db, items(db, project));
-    let written = in_parallel(db, &items, BATCH, |db, &(file, i), out| {
-        if let Some(&item) = file_items(db, file).get(i) {
-            for resource in lower::lower_item_unmemoized(db, project, item) {
-                out.push(emit::document(&resource, format));
+    let written = in_parallel(
+        db,
+        &items,
+        BATCH,
+        "lower and write",
+        |db, &(file, i), out| {
+            if let Some(&item) = file_items(db, file).get(i) {
+                for resource in lower::lower_item_unmemoized(db, project, item) {
+                    out.push(emit::document(&resource, format));
+                }
             }
-        }
-    });
+        },
+    );
     let mut documents = Vec::with_capacity(written.len());
     let mut errors = Vec::new();
     for result in written {
@@ -104,7 +111,7 @@ pub fn documents(
     // stable, so it finds them and merges in one pass).
     let half = documents.len() / 2;
     let (left, right) = documents.split_at_mut(half);
-    beside(|| emit::sort(left), || emit::sort(right));
+    beside("sort", || emit::sort(left), || emit::sort(right));
     emit::sort(&mut documents);
     Ok(documents)
 }
@@ -114,11 +121,17 @@ pub fn documents(
 #[cfg(feature = "cluster")]
 pub fn lower(db: &Database, project: Project) {
     let items = tables_first(db, items(db, project));
-    in_parallel(db, &items, BATCH, |db, &(file, i), _: &mut Vec<()>| {
-        if let Some(&item) = file_items(db, file).get(i) {
-            lower::lower_item(db, project, item);
-        }
-    });
+    in_parallel(
+        db,
+        &items,
+        BATCH,
+        "lower",
+        |db, &(file, i), _: &mut Vec<()>| {
+            if let Some(&item) = file_items(db, file).get(i) {
+                lower::lower_item(db, project, item);
+            }
+        },
+    );
 }
 
 /// Route tables first: they are the largest items by far, and handing them out first leaves
@@ -150,22 +163,28 @@ fn check_items(
     let tasks: Vec<Option<(SourceFile, usize)>> = std::iter::once(None)
         .chain(items.iter().rev().copied().map(Some))
         .collect();
-    in_parallel(db, &tasks, BATCH, |db, task, _: &mut Vec<()>| match *task {
-        Some((file, i)) => {
-            if let Some(&item) = file_items(db, file).get(i) {
-                check_item(db, project, item);
-                summarize(db, item);
-                also(db, item);
+    in_parallel(
+        db,
+        &tasks,
+        BATCH,
+        "check",
+        |db, task, _: &mut Vec<()>| match *task {
+            Some((file, i)) => {
+                if let Some(&item) = file_items(db, file).get(i) {
+                    check_item(db, project, item);
+                    summarize(db, item);
+                    also(db, item);
+                }
             }
-        }
-        None => {
-            project_checks(db, project);
-            for &file in project.files(db) {
-                file_diagnostics(db, project, file);
+            None => {
+                project_checks(db, project);
+                for &file in project.files(db) {
+                    file_diagnostics(db, project, file);
+                }
+                also_whole(db);
             }
-            also_whole(db);
-        }
-    });
+        },
+    );
 }
 
 /// Every item of the project as its file and its index there: a handle that every clone of the
@@ -181,7 +200,7 @@ fn items(db: &Database, project: Project) -> Vec<(SourceFile, usize)> {
 
 /// Runs `job` on every element of `work` on every thread of the process's worker pool (up to
 /// [`MAX_THREADS`]), handing out `batch` elements at a time, and returns what the jobs pushed,
-/// in no particular order.
+/// in no particular order. Each thread's share is one task named `task` (see [`record_tasks`]).
 ///
 /// The pool lives as long as the process, so every phase runs on the same threads: each keeps
 /// its allocator's pages from one phase to the next instead of faulting in fresh ones, which
@@ -190,6 +209,7 @@ fn in_parallel<T: Sync, R: Send>(
     db: &Database,
     work: &[T],
     batch: usize,
+    task: &'static str,
     job: impl Fn(&Database, &T, &mut Vec<R>) + Sync,
 ) -> Vec<R> {
     let next = AtomicUsize::new(0);
@@ -214,20 +234,20 @@ fn in_parallel<T: Sync, R: Send>(
         let handle = handles
             .get(context.index())
             .and_then(|handle| handle.lock().ok()?.take());
-        handle.map(|db| drain(&db)).unwrap_or_default()
+        timed(task, || handle.map(|db| drain(&db)).unwrap_or_default())
     });
     results.into_iter().flatten().collect()
 }
 
-/// Runs `background` on the worker pool while the calling thread runs `foreground`, and
-/// returns both results.
+/// Runs `background` on the worker pool, as the task named `task` (see [`record_tasks`]), while
+/// the calling thread runs `foreground`, and returns both results.
 ///
 /// `background` must not read the database: a pool thread waiting inside a query (a large
 /// file is lexed in parts on the pool) may pick it up, and salsa refuses a second handle in the
 /// middle of a query. What `foreground` allocates belongs to the caller's thread: the language
 /// server reads projects through this too, and memory that an idle pool thread allocated and
 /// another thread frees stays with the idle thread.
-pub fn beside<A, B, RA, RB>(background: A, foreground: B) -> (RA, RB)
+pub fn beside<A, B, RA, RB>(task: &'static str, background: A, foreground: B) -> (RA, RB)
 where
     A: FnOnce() -> RA + Send,
     B: FnOnce() -> RB,
@@ -235,7 +255,7 @@ where
 {
     let mut behind = None;
     let ahead = pool().in_place_scope(|scope| {
-        scope.spawn(|_| behind = Some(background()));
+        scope.spawn(|_| behind = Some(timed(task, background)));
         foreground()
     });
     // The scope waits for what it spawned, and resumes a panic of it here.
@@ -263,4 +283,69 @@ fn pool() -> &'static rayon::ThreadPool {
             .build()
             .unwrap_or_else(|error| panic!("cannot start the worker threads: {error}"))
     })
+}
+
+/// One task of a parallel phase as one thread ran it: from when the thread took it to when it
+/// finished it, from the start given to [`record_tasks`].
+///
+/// A task is a thread's share of the phase's list of work, not all it did in the phase: a
+/// thread whose share is done helps with the others' nested parallel work (a large file's
+/// lexing, say) outside its span.
+#[derive(Clone, Debug)]
+pub struct TaskSpan {
+    pub task: &'static str,
+    pub thread: String,
+    pub start: Duration,
+    pub end: Duration,
+}
+
+/// The tasks run so far, when [`record_tasks`] was called.
+struct TaskLog {
+    start: Instant,
+    spans: Mutex<Vec<TaskSpan>>,
+}
+
+static TASKS: OnceLock<TaskLog> = OnceLock::new();
+
+/// Records from now on when each thread runs each task, measured from `start`, for
+/// [`recorded_tasks`]: `--timings`. Unrecorded, a task costs nothing more.
+pub fn record_tasks(start: Instant) {
+    TASKS.get_or_init(|| TaskLog {
+        start,
+        spans: Mutex::new(Vec::new()),
+    });
+}
+
+/// The tasks run since [`record_tasks`], by start.
+pub fn recorded_tasks() -> Vec<TaskSpan> {
+    let Some(log) = TASKS.get() else {
+        return Vec::new();
+    };
+    let mut spans = log
+        .spans
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    spans.sort_by_key(|span| span.start);
+    spans
+}
+
+/// Runs `work` as the task `task` of the current thread, recording its span if asked to.
+fn timed<R>(task: &'static str, work: impl FnOnce() -> R) -> R {
+    let Some(log) = TASKS.get() else {
+        return work();
+    };
+    let start = log.start.elapsed();
+    let result = work();
+    let span = TaskSpan {
+        task,
+        thread: std::thread::current().name().unwrap_or("?").to_owned(),
+        start,
+        end: log.start.elapsed(),
+    };
+    log.spans
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(span);
+    result
 }

@@ -384,6 +384,7 @@ fn read_with<I: Send, S>(
     // Neither needs the other, and decoding the inventory takes longer than reading the
     // sources.
     let (inventory, read) = crate::prime::beside(
+        "inventory",
         || read_inventories(&inventory_files, cache.as_ref()).map(inventory),
         || {
             read_sources(paths, focus_index).map(|read| ReadSources {

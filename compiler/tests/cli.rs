@@ -84,6 +84,43 @@ fn timings_line<'r>(run: &'r Run, phases: &[&str]) -> &'r str {
     line
 }
 
+/// The `tasks:` line of a run's stderr: each task with each thread's span, checked to hold
+/// `tasks` and spans that end after they start, in milliseconds from the command's start.
+fn task_spans(run: &Run, tasks: &[&str]) -> Vec<(String, f64, f64, String)> {
+    let line = run
+        .stderr
+        .lines()
+        .find_map(|line| line.strip_prefix("tasks: "))
+        .unwrap_or_else(|| panic!("no tasks line:\n{}", run.stderr));
+    let mut spans = Vec::new();
+    for of_task in line.split("; ") {
+        let digit = of_task
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or_else(|| panic!("no span in {of_task:?}"));
+        let task = of_task[..digit].trim();
+        for span in of_task[digit..].split(", ") {
+            let (times, thread) = span
+                .split_once(" on ")
+                .unwrap_or_else(|| panic!("no thread in {span:?}"));
+            let (start, end) = times
+                .trim_end_matches(" ms")
+                .split_once('–')
+                .unwrap_or_else(|| panic!("no start–end in {span:?}"));
+            let (start, end): (f64, f64) = (start.parse().unwrap(), end.parse().unwrap());
+            assert!(start <= end, "{span:?}");
+            assert!(thread.starts_with("routec-"), "{span:?}");
+            spans.push((task.to_owned(), start, end, thread.to_owned()));
+        }
+    }
+    for task in tasks {
+        assert!(
+            spans.iter().any(|(name, ..)| name == task),
+            "no `{task}` in {line:?}"
+        );
+    }
+    spans
+}
+
 #[test]
 fn timings_go_to_stderr_and_change_nothing_else() {
     let plain = routec(&data(), &["build", "valid", "-o", "-"]);
@@ -96,12 +133,32 @@ fn timings_go_to_stderr_and_change_nothing_else() {
         timed.stdout
     );
     timings_line(&timed, &["load", "check", "lower and write", "output"]);
+    let spans = task_spans(&timed, &["inventory", "parse", "check", "lower and write"]);
+    // Each parallel phase gives every pool thread a task, and the next phase starts when all
+    // of them have ended.
+    let (check_start, check_end) = spans
+        .iter()
+        .filter(|(task, ..)| task == "check")
+        .fold((f64::MAX, 0.0f64), |(s, e), span| {
+            (s.min(span.1), e.max(span.2))
+        });
+    let lower_start = spans
+        .iter()
+        .filter(|(task, ..)| task == "lower and write")
+        .map(|span| span.1)
+        .fold(f64::MAX, f64::min);
+    assert!(
+        check_start <= check_end && check_end <= lower_start,
+        "{spans:?}"
+    );
     assert!(!plain.stderr.contains("timings"), "{}", plain.stderr);
+    assert!(!plain.stderr.contains("tasks"), "{}", plain.stderr);
 
     let checked = routec(&data(), &["check", "valid", "--timings"]);
     assert_eq!(checked.code, 0, "{}", checked.stderr);
     assert_eq!(checked.stdout, "2 files checked: no problems\n");
     timings_line(&checked, &["load", "check", "report"]);
+    task_spans(&checked, &["inventory", "parse", "check"]);
 
     // A build that stops at its errors times what ran.
     let failed = routec(&data(), &["build", "errors", "-o", "-", "--timings"]);
