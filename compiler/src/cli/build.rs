@@ -27,7 +27,7 @@ pub struct BuildArgs {
     /// its whole project [default: the current folder]
     pub path: Option<PathBuf>,
     /// Where to write: a folder (one file per resource), or `-` for one stream on stdout
-    /// [default: `out` of the [build] table of route.toml, relative to the project root]
+    /// [default: `out` of the `[build]` table of route.toml, relative to the project root]
     #[arg(short, long, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// The format of the resources
