@@ -246,7 +246,8 @@ fn in_parallel<T: Sync, R: Send>(
 /// out after it: a thread takes the jobs handed to it before the pool's common queue, so a
 /// job spawned there waited behind the parse that `foreground` started, whenever the thread
 /// had not taken it yet (3 of 5 builds of 10k routes in 100 files decoded their inventory after
-/// parsing, at 4.7–5.9 ms instead of about 1.2).
+/// parsing, at 4.7–5.9 ms instead of about 1.2). Every other pool thread is handed a job that
+/// does nothing, and this returns once each has taken it: a pool held by long work holds it up.
 ///
 /// `background` must not read the database: a pool thread waiting inside a query (a large
 /// file is lexed in parts on the pool) may pick it up, and salsa refuses a second handle in the
