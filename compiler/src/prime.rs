@@ -233,7 +233,7 @@ fn in_parallel<T: Sync, R: Send>(
     let results = pool().broadcast(|context| {
         let handle = handles
             .get(context.index())
-            .and_then(|handle| handle.lock().ok()?.take());
+            .and_then(|handle| unpoisoned(handle).take());
         timed(task, || handle.map(|db| drain(&db)).unwrap_or_default())
     });
     results.into_iter().flatten().collect()

@@ -134,8 +134,21 @@ fn timings_go_to_stderr_and_change_nothing_else() {
     );
     timings_line(&timed, &["load", "check", "lower and write", "output"]);
     let spans = task_spans(&timed, &["inventory", "parse", "check", "lower and write"]);
-    // Each parallel phase gives every pool thread a task, and the next phase starts when all
+    // Each parallel phase gives every pool thread one task, and the next phase starts when all
     // of them have ended.
+    let threads_of = |task: &str| {
+        let mut threads: Vec<&str> = spans
+            .iter()
+            .filter(|span| span.0 == task)
+            .map(|span| span.3.as_str())
+            .collect();
+        threads.sort_unstable();
+        threads
+    };
+    let pool = threads_of("parse");
+    assert!(pool.windows(2).all(|w| w[0] != w[1]), "{spans:?}");
+    assert_eq!(threads_of("check"), pool, "{spans:?}");
+    assert_eq!(threads_of("lower and write"), pool, "{spans:?}");
     let (check_start, check_end) = spans
         .iter()
         .filter(|(task, ..)| task == "check")
