@@ -43,7 +43,8 @@ const FOLD_WIDTH: usize = 80;
 
 /// Byte classes of [`is_plain`].
 mod class {
-    /// Printable ASCII that is plain anywhere after the first byte.
+    /// Printable ASCII that is plain anywhere after the first byte. Zero, and every other
+    /// class is not: the classes of a string's bytes or-ed together are zero if all are plain.
     pub const PLAIN: u8 = 0;
     /// Control characters, DEL and every byte of a non-ASCII character.
     pub const NEVER: u8 = 1;
@@ -85,10 +86,12 @@ fn is_plain(text: &str, key: bool) -> bool {
     if bytes.len() > FOLD_WIDTH || !(first.is_ascii_alphabetic() || first == b'/') {
         return false;
     }
-    // Names, hosts and paths: every byte plain wherever it stands.
-    let names_only = bytes
-        .iter()
-        .all(|&byte| CLASSES[usize::from(byte)] == class::PLAIN);
+    // Names, hosts and paths: every byte plain wherever it stands. The classes are or-ed
+    // rather than tested byte by byte: a loop without an exit takes fewer instructions, and
+    // nearly every string is plain to its end.
+    let names_only = bytes.iter().fold(class::PLAIN, |classes, &byte| {
+        classes | CLASSES[usize::from(byte)]
+    }) == class::PLAIN;
     if !names_only && (key || !separators_are_plain(bytes)) {
         return false;
     }
