@@ -21,6 +21,11 @@ host=$(rustc -vV | sed -n 's/^host: //p')
 sysroot=$(rustc --print sysroot)
 profdata=$sysroot/lib/rustlib/$host/bin/llvm-profdata
 if [[ ! -x $profdata ]]; then
+  if ! command -v rustup >/dev/null; then
+    echo "error: $profdata is missing, and without rustup it cannot be installed" >&2
+    echo "(it is rustup's llvm-tools component, of the same LLVM as rustc)" >&2
+    exit 2
+  fi
   rustup component add llvm-tools >&2
 fi
 
