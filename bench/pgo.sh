@@ -2,7 +2,7 @@
 # Builds routec with profile-guided optimization (PGO), the way rustc itself is built: an
 # instrumented build runs a training workload, and the release build is then compiled again
 # with the counts it recorded, so that LLVM lays out and inlines the paths real builds take.
-# A 10k-route build takes about 13% less time (see BENCHMARKS.md, "Profile-guided builds").
+# A build takes 10-14% less time (see BENCHMARKS.md, "Profile-guided builds").
 #
 #   bench/pgo.sh            # writes target/pgo/x86_64-unknown-linux-gnu/release/routec
 #
@@ -13,7 +13,8 @@
 # the plain release build, whose budgets it meets with room to spare.
 #
 # Needs rustup's llvm-tools component for llvm-profdata (installed here if missing), and takes
-# two release builds (about ten minutes on two cores).
+# two release builds (about ten minutes on two cores; the instrumented one is reused when the
+# code has not changed).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,8 +36,13 @@ cd "$root"
 
 # An explicit --target keeps the flags away from build scripts and proc macros, which would
 # otherwise be instrumented too and record their runs at compile time.
+# The counts go to a fixed folder, so that the flags, and with them the instrumented build,
+# stay the same from one run to the next; the profile used goes to a fresh one, which makes
+# the optimized build start over, as a profile's changes call for.
 flags=${RUSTFLAGS:-}
-RUSTFLAGS="$flags -Cprofile-generate=$work/raw" CARGO_TARGET_DIR=target/pgo-instrumented \
+raw=$root/target/pgo-instrumented/profiles
+rm -rf "$raw"
+RUSTFLAGS="$flags -Cprofile-generate=$raw" CARGO_TARGET_DIR=target/pgo-instrumented \
   cargo build --release --locked -p routec --target "$host" >&2
 cargo build --release --locked -p routec-bench --bin gen >&2
 routec=target/pgo-instrumented/$host/release/routec
@@ -73,7 +79,7 @@ for project in "$work"/{cli,build}/*/; do
   train_any build "$project" -o -
 done
 
-"$profdata" merge -o "$work/routec.profdata" "$work/raw"
+"$profdata" merge -o "$work/routec.profdata" "$raw"
 RUSTFLAGS="$flags -Cprofile-use=$work/routec.profdata" CARGO_TARGET_DIR=target/pgo \
   cargo build --release --locked -p routec --target "$host" >&2
 echo "target/pgo/$host/release/routec"
