@@ -60,7 +60,8 @@ train_any() {
 for layout in "10 json" "50 yaml"; do
   read -r files inventory <<<"$layout"
   project=$work/p20k-$files
-  "$gen" --routes 20000 --files "$files" --seed 7 --inventory "$inventory" --out "$project" >/dev/null
+  "$gen" --routes 20000 --files "$files" --seed 7 --inventory "$inventory" \
+    --out "$project" >/dev/null
   train check "$project"
   for _ in 1 2 3; do
     train build "$project" -o -

@@ -80,24 +80,11 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
     };
 
     let namespace = project.namespace;
-    if let Some(why) = dns_label_problem(namespace.get_ref()) {
-        return Err(error_at(
-            text,
-            Some(namespace.span()),
-            format!("invalid namespace `{}`: {why}", namespace.get_ref()),
-        ));
-    }
-
+    dns_label(text, &namespace, "namespace")?;
     let name = match project.name {
         None => None,
         Some(name) => {
-            if let Some(why) = dns_label_problem(name.get_ref()) {
-                return Err(error_at(
-                    text,
-                    Some(name.span()),
-                    format!("invalid project name `{}`: {why}", name.get_ref()),
-                ));
-            }
+            dns_label(text, &name, "project name")?;
             Some(name.into_inner())
         }
     };
@@ -143,6 +130,19 @@ pub fn parse_config(text: &str) -> Result<Config, ConfigError> {
         build: Build { out },
         cluster: ManagementCluster { context },
     })
+}
+
+/// `value`, a name Kubernetes will carry, must be a DNS-1123 label; `what` it is names it in
+/// the error.
+fn dns_label(text: &str, value: &Spanned<String>, what: &str) -> Result<(), ConfigError> {
+    match dns_label_problem(value.get_ref()) {
+        None => Ok(()),
+        Some(why) => Err(error_at(
+            text,
+            Some(value.span()),
+            format!("invalid {what} `{}`: {why}", value.get_ref()),
+        )),
+    }
 }
 
 fn non_empty(text: &str, value: Spanned<String>, message: &str) -> Result<String, ConfigError> {
@@ -382,6 +382,17 @@ context = \"mgmt\"
         );
         assert!(parse_config(&format!("[project]\nnamespace = \"{}\"\n", &long[1..])).is_ok());
         assert!(parse_config("[project]\nnamespace = \"team-1\"\n").is_ok());
+    }
+
+    #[test]
+    fn the_project_name_must_be_a_dns_label() {
+        let e = err("[project]\nnamespace = \"shop\"\nname = \"Shop\"\n");
+        assert_eq!((e.line, e.column), (3, 8));
+        assert_eq!(
+            e.message,
+            "invalid project name `Shop`: Kubernetes names are lowercase"
+        );
+        assert!(parse_config("[project]\nnamespace = \"shop\"\nname = \"shop-2\"\n").is_ok());
     }
 
     #[test]

@@ -56,7 +56,11 @@ impl Timings {
         }
         let _ = write!(line, " ({} in all)", millis(last - start));
         console.line(line)?;
-        console.line(tasks_line(&crate::prime::recorded_tasks()))
+        let spans = crate::prime::recorded_tasks();
+        if spans.is_empty() {
+            return Ok(());
+        }
+        console.line(tasks_line(&spans))
     }
 }
 
