@@ -1,5 +1,7 @@
 //! Where a build's memory goes: loads a project as `routec build` does, runs its phases one
-//! after the other, and prints the resident set after each (and its peak so far).
+//! after the other, and prints the resident set after each (and its peak so far), and its
+//! anonymous part: the memory the kernel zeroed for the process, where the rest is the
+//! binary's pages, shared with the page cache.
 //!
 //! ```sh
 //! cargo build --release -p routec-bench --example memory
@@ -65,7 +67,7 @@ fn main() {
     std::mem::forget(loaded);
 }
 
-/// Prints the resident set and its peak, from `/proc/self/status`.
+/// Prints the resident set, its peak and its anonymous part, from `/proc/self/status`.
 fn report(phase: &str) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let megabytes = |key: &str| {
@@ -77,8 +79,9 @@ fn report(phase: &str) {
             .map_or(0, |kb| kb / 1024)
     };
     eprintln!(
-        "{phase:<20} resident {:>5} MB   peak {:>5} MB",
+        "{phase:<20} resident {:>5} MB   peak {:>5} MB   anonymous {:>5} MB",
         megabytes("VmRSS:"),
-        megabytes("VmHWM:")
+        megabytes("VmHWM:"),
+        megabytes("RssAnon:")
     );
 }

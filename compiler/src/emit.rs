@@ -22,6 +22,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::io::{self, Write};
 
+use bytes::{BufMut, Bytes, BytesMut};
 use compact_str::CompactString;
 
 use crate::resources::Resource;
@@ -55,8 +56,9 @@ pub struct Document {
     pub namespace: Option<CompactString>,
     pub kind: &'static str,
     pub name: CompactString,
-    /// A YAML document, or a pretty-printed JSON object; either ends with a newline.
-    pub contents: Vec<u8>,
+    /// A YAML document, or a pretty-printed JSON object; either ends with a newline. It shares
+    /// its buffer with the documents its thread wrote before and after it.
+    pub contents: Bytes,
 }
 
 impl Document {
@@ -68,28 +70,34 @@ impl Document {
 
 /// Writes one resource.
 ///
-/// The text is written into a buffer the thread keeps and copied out at its exact size: a
-/// fresh buffer grown to a route table's size copied the text about twice over, and kept up
-/// to as much again allocated beside it.
+/// Each thread writes its documents one after the other into a buffer of [`BUFFER`] bytes,
+/// and each document takes its part of it without a copy; a thread starts a new buffer when
+/// less than [`ROOM`] is left in its own. A build writes all of its output this way: a copy
+/// of each document out of a reused buffer was a copy of the whole output and an allocation
+/// per document (3% of a build's instructions). A buffer is freed with the last document in
+/// it; a thread keeps the one it writes in.
 pub fn document(resource: &Resource, format: Format) -> Result<Document, EmitError> {
     thread_local! {
-        static TEXT: RefCell<String> = const { RefCell::new(String::new()) };
-        static BYTES: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+        static TEXT: RefCell<BytesMut> = RefCell::new(BytesMut::new());
     }
-    let contents = match format {
-        Format::Yaml => TEXT.with_borrow_mut(|text| {
-            text.clear();
-            yaml::append(text, resource).map_err(|error| EmitError::new(resource, error))?;
-            Ok(text.as_bytes().to_vec())
-        }),
-        Format::Json => BYTES.with_borrow_mut(|bytes| {
-            bytes.clear();
-            serde_json::to_writer_pretty(&mut *bytes, resource)
-                .map_err(|error| EmitError::new(resource, error))?;
-            bytes.push(b'\n');
-            Ok(bytes.to_vec())
-        }),
-    }?;
+    let contents = TEXT.with_borrow_mut(|text| {
+        if text.capacity() - text.len() < ROOM {
+            *text = BytesMut::with_capacity(BUFFER);
+        }
+        let written = match format {
+            Format::Yaml => yaml::append(text, resource).map_err(|e| EmitError::new(resource, e)),
+            Format::Json => serde_json::to_writer_pretty((&mut *text).writer(), resource)
+                .map(|()| text.put_u8(b'\n'))
+                .map_err(|e| EmitError::new(resource, e)),
+        };
+        match written {
+            Ok(()) => Ok(text.split().freeze()),
+            Err(error) => {
+                text.clear();
+                Err(error)
+            }
+        }
+    })?;
     let meta = resource.metadata();
     Ok(Document {
         namespace: meta.namespace.clone(),
@@ -98,6 +106,14 @@ pub fn document(resource: &Resource, format: Format) -> Result<Document, EmitErr
         contents,
     })
 }
+
+/// The size of a thread's buffer of documents: a 10k-route build writes 4.9 MB of YAML.
+const BUFFER: usize = 1 << 20;
+
+/// The room below which a thread starts a new buffer rather than write a document into what
+/// is left of its own: more than most documents take (a route table of 92 routes takes 40 KB),
+/// so that few outgrow the buffer, which copies the part of the document already written.
+const ROOM: usize = 64 << 10;
 
 /// Writes every resource, in output order.
 pub fn documents(resources: &[&Resource], format: Format) -> Result<Vec<Document>, EmitError> {
@@ -173,7 +189,7 @@ pub struct OutputFile {
     /// Relative to the output folder, with `/`: `<namespace>/<kind>-<name>.<extension>`, the
     /// kind in lower case (`bookinfo/routetable-bookinfo.yaml`).
     pub path: String,
-    pub contents: Vec<u8>,
+    pub contents: Bytes,
 }
 
 /// One file per resource, in output order.
@@ -323,6 +339,47 @@ mod tests {
         .into()
     }
 
+    /// A table with `hosts` hosts: about 30 bytes of YAML each.
+    fn table_with_hosts(name: &str, hosts: usize) -> Resource {
+        Object {
+            metadata: meta("ns", name),
+            spec: RouteTableSpec {
+                hosts: (0..hosts)
+                    .map(|i| format!("h{i}.{name}.example.com").into())
+                    .collect(),
+                ..RouteTableSpec::default()
+            },
+        }
+        .into()
+    }
+
+    /// A thread's documents share its buffers: each is whole and alone, across several buffers,
+    /// for a document larger than a buffer, and in either format.
+    #[test]
+    fn each_document_is_whole_whatever_buffer_it_shares() {
+        let resources: Vec<Resource> = (0..1500)
+            .map(|i| table_with_hosts(&format!("a{i}"), 30))
+            .chain([table_with_hosts("large", BUFFER / 20)])
+            .chain((0..100).map(|i| table_with_hosts(&format!("b{i}"), 1)))
+            .collect();
+        let yaml: usize = resources
+            .iter()
+            .map(|resource| {
+                let document = document(resource, Format::Yaml).expect("written");
+                let expected = serde_saphyr::to_string(resource).expect("serde-saphyr writes it");
+                assert_eq!(document.contents, expected.as_bytes(), "{}", document.name);
+                document.contents.len()
+            })
+            .sum();
+        assert!(yaml > 2 * BUFFER, "the documents fill {yaml} bytes");
+        for resource in &resources[1490..1510] {
+            let document = document(resource, Format::Json).expect("written");
+            let mut expected = serde_json::to_vec_pretty(resource).expect("serde_json writes it");
+            expected.push(b'\n');
+            assert_eq!(document.contents, expected, "{}", document.name);
+        }
+    }
+
     #[test]
     fn sorts_by_namespace_kind_and_name() {
         let resources = [
@@ -400,7 +457,7 @@ mod tests {
         let streamed = stream(&mut stream_bytes, &resources, Format::Yaml);
         assert!(streamed.is_ok());
         let files = files(&resources, Format::Yaml).unwrap_or_default();
-        let joined: Vec<&[u8]> = files.iter().map(|f| f.contents.as_slice()).collect();
+        let joined: Vec<&[u8]> = files.iter().map(|f| &f.contents[..]).collect();
         assert_eq!(stream_bytes, joined.join(&b"---\n"[..]));
         assert_eq!(files[0].path, "a/routetable-one.yaml");
     }

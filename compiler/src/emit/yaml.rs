@@ -16,12 +16,13 @@
 
 use std::fmt;
 
+use bytes::{BufMut, BytesMut};
 use serde::Serialize;
 use serde::ser::{self, Impossible, SerializeMap, SerializeSeq, SerializeStruct, Serializer};
 
 /// Appends `value` as one YAML document: byte for byte what `serde_saphyr::to_fmt_writer`
 /// appends.
-pub fn append<T: Serialize>(out: &mut String, value: &T) -> Result<(), serde_saphyr::ser::Error> {
+pub fn append<T: Serialize>(out: &mut BytesMut, value: &T) -> Result<(), serde_saphyr::ser::Error> {
     let start = out.len();
     if write(out, value).is_ok() {
         return Ok(());
@@ -31,7 +32,7 @@ pub fn append<T: Serialize>(out: &mut String, value: &T) -> Result<(), serde_sap
 }
 
 /// The fast path of [`append`]; on [`GaveUp`] `out` holds part of a document.
-fn write<T: Serialize>(out: &mut String, value: &T) -> Result<(), GaveUp> {
+fn write<T: Serialize>(out: &mut BytesMut, value: &T) -> Result<(), GaveUp> {
     value.serialize(&mut Writer {
         out,
         slot: Slot::Root,
@@ -162,7 +163,8 @@ impl ser::Error for GaveUp {
 }
 
 struct Writer<'a> {
-    out: &'a mut String,
+    /// UTF-8 text: the writer appends only `str`s.
+    out: &'a mut BytesMut,
     slot: Slot,
 }
 
@@ -170,10 +172,10 @@ impl Writer<'_> {
     /// Writes a scalar that needs no quoting, and ends its line.
     fn scalar(&mut self, text: &str) {
         if let Slot::Value { .. } = self.slot {
-            self.out.push(' ');
+            self.out.put_u8(b' ');
         }
-        self.out.push_str(text);
-        self.out.push('\n');
+        put_str(self.out, text);
+        self.out.put_u8(b'\n');
     }
 
     /// Writes `value`, a scalar, as serde-saphyr writes it. serde-saphyr writes a scalar that is
@@ -184,24 +186,25 @@ impl Writer<'_> {
         let column = match self.slot {
             Slot::Root => 0,
             Slot::Value { key_column } => {
-                self.out.push(' ');
+                self.out.put_u8(b' ');
                 key_column
             }
             Slot::Item { dash_column } => dash_column,
         };
         let start = self.out.len();
         serde_saphyr::to_fmt_writer(self.out, value).map_err(|_| GaveUp)?;
-        let lines = self.out[start..].trim_end_matches('\n');
-        if column > 0 && lines.contains('\n') {
-            let rendered = self.out.split_off(start);
+        let written = std::str::from_utf8(&self.out[start..]).map_err(|_| GaveUp)?;
+        if column > 0 && written.trim_end_matches('\n').contains('\n') {
+            let rendered = written.to_owned();
+            self.out.truncate(start);
             let mut lines = rendered.split_inclusive('\n');
-            self.out.push_str(lines.next().unwrap_or_default());
+            put_str(self.out, lines.next().unwrap_or_default());
             for line in lines {
                 // Blank lines of a block scalar carry no indentation.
                 if line != "\n" {
                     indent(self.out, column);
                 }
-                self.out.push_str(line);
+                put_str(self.out, line);
             }
         }
         Ok(())
@@ -238,8 +241,8 @@ impl Writer<'_> {
         if !after_dash {
             indent(self.out, column);
         }
-        self.out.push_str(key);
-        self.out.push(':');
+        put_str(self.out, key);
+        self.out.put_u8(b':');
         self.slot = Slot::Value { key_column: column };
     }
 }
@@ -391,7 +394,7 @@ impl<'a, 'w> Serializer for &'a mut Writer<'w> {
         let (column, after_dash) = match self.slot {
             Slot::Root => return Err(GaveUp),
             Slot::Value { key_column } => {
-                self.out.push('\n');
+                self.out.put_u8(b'\n');
                 (key_column + 2, false)
             }
             Slot::Item { dash_column } => (dash_column + 2, true),
@@ -439,21 +442,27 @@ impl<'a, 'w> Serializer for &'a mut Writer<'w> {
     }
 }
 
+/// Appends `text`: the writer appends nothing but `str`s, so its output is UTF-8.
+#[inline(always)]
+fn put_str(out: &mut BytesMut, text: &str) {
+    out.extend_from_slice(text.as_bytes());
+}
+
 /// Appends `column` spaces. Up to 64 of them (every line of the resources' documents) are
 /// written as 64, a copy of constant size that needs no call, and the surplus cut off.
 #[inline(always)]
-fn indent(out: &mut String, column: usize) {
+fn indent(out: &mut BytesMut, column: usize) {
     const SPACES: &str = "                                                                ";
     if column <= SPACES.len() {
         let end = out.len() + column;
-        out.push_str(SPACES);
+        put_str(out, SPACES);
         out.truncate(end);
         return;
     }
     let mut left = column;
     while left > 0 {
         let n = left.min(SPACES.len());
-        out.push_str(&SPACES[..n]);
+        put_str(out, &SPACES[..n]);
         left -= n;
     }
 }
@@ -470,11 +479,11 @@ impl SerializeSeq for SeqWriter<'_, '_> {
 
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), GaveUp> {
         if self.empty {
-            self.writer.out.push('\n');
+            self.writer.out.put_u8(b'\n');
             self.empty = false;
         }
         indent(self.writer.out, self.dash_column);
-        self.writer.out.push_str("- ");
+        put_str(self.writer.out, "- ");
         self.writer.slot = Slot::Item {
             dash_column: self.dash_column,
         };
@@ -483,7 +492,7 @@ impl SerializeSeq for SeqWriter<'_, '_> {
 
     fn end(self) -> Result<(), GaveUp> {
         if self.empty {
-            self.writer.out.push_str(" []\n");
+            put_str(self.writer.out, " []\n");
         }
         Ok(())
     }
@@ -514,7 +523,7 @@ impl MapWriter<'_, '_> {
     fn start_entry(&mut self) -> bool {
         match self.start.take() {
             Some(MapStart::AfterKey) => {
-                self.writer.out.push('\n');
+                self.writer.out.put_u8(b'\n');
                 false
             }
             Some(MapStart::AfterDash) => true,
@@ -538,8 +547,8 @@ impl SerializeMap for MapWriter<'_, '_> {
     fn end(self) -> Result<(), GaveUp> {
         match self.start {
             None => {}
-            Some(MapStart::AfterKey) => self.writer.out.push_str(" {}\n"),
-            Some(MapStart::LineStart | MapStart::AfterDash) => self.writer.out.push_str("{}\n"),
+            Some(MapStart::AfterKey) => put_str(self.writer.out, " {}\n"),
+            Some(MapStart::LineStart | MapStart::AfterDash) => put_str(self.writer.out, "{}\n"),
         }
         Ok(())
     }
@@ -653,18 +662,23 @@ mod tests {
     /// serde-saphyr's document for `value`, and that `append` writes the same bytes.
     fn assert_same<T: Serialize>(value: &T) -> String {
         let expected = serde_saphyr::to_string(value).expect("serde-saphyr writes it");
-        let mut written = String::from("kept\n");
+        let mut written = BytesMut::from("kept\n");
         append(&mut written, value).expect("append writes it");
-        assert_eq!(written.strip_prefix("kept\n"), Some(expected.as_str()));
+        assert_eq!(
+            written.strip_prefix(b"kept\n"),
+            Some(expected.as_bytes()),
+            "{}",
+            String::from_utf8_lossy(&written)
+        );
         expected
     }
 
     /// Like [`assert_same`], and the fast path wrote it all alone.
     fn assert_written_without_serde_saphyr<T: Serialize>(value: &T) {
         let expected = assert_same(value);
-        let mut written = String::new();
+        let mut written = BytesMut::new();
         assert!(write(&mut written, value).is_ok(), "gave up on\n{expected}");
-        assert_eq!(written, expected);
+        assert_eq!(written, expected.as_bytes());
     }
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<CompactString, CompactString> {
@@ -1238,7 +1252,7 @@ mod tests {
             long_key: [("k".repeat(1100), 1)].into(),
             literal: serde_saphyr::LitStr("text"),
         };
-        assert!(write(&mut String::new(), &unusual).is_err());
+        assert!(write(&mut BytesMut::new(), &unusual).is_err());
         assert_same(&unusual);
         assert_same(&vec![1, 2]);
         assert_same(&"top\nlevel");
