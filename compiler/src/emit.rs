@@ -70,9 +70,9 @@ impl Document {
 
 /// Writes one resource.
 ///
-/// Each thread writes its documents one after the other into a buffer of [`BUFFER`] bytes,
+/// Each thread writes its documents one after the other into a buffer of 1 MB (`BUFFER`),
 /// and each document takes its part of it without a copy; a thread starts a new buffer when
-/// less than [`ROOM`] is left in its own. A build writes all of its output this way: a copy
+/// less than `ROOM` is left in its own. A build writes all of its output this way: a copy
 /// of each document out of a reused buffer was a copy of the whole output and an allocation
 /// per document (3% of a build's instructions). A buffer is freed with the last document in
 /// it; a thread keeps the one it writes in.
