@@ -224,7 +224,17 @@ impl<'s> Descent<'_, 's> {
         separator: impl Fn(&mut Self) -> bool,
         mut each: impl FnMut(&mut Self) -> Option<T>,
     ) -> Option<Vec<T>> {
-        let mut list = vec![each(self)?];
+        // Most lists have one element or two: each gets one allocation of its length, where
+        // growing from one element to two reallocated.
+        let first = each(self)?;
+        if !separator(self) {
+            return Some(vec![first]);
+        }
+        let second = each(self)?;
+        if !separator(self) {
+            return Some(vec![first, second]);
+        }
+        let mut list = vec![first, second, each(self)?];
         while separator(self) {
             list.push(each(self)?);
         }
@@ -254,24 +264,38 @@ impl<'s> Descent<'_, 's> {
     fn selector(&mut self) -> Option<Selector> {
         let start = self.at;
         self.punct(Token::LParen)?;
-        let mut labels = Vec::new();
-        while self.punct(Token::RParen).is_none() {
-            let label = self.at;
-            let key = self.label_text()?;
-            self.punct(Token::Eq)?;
-            let value = self.label_text()?;
-            labels.push(LabelMatch {
-                key,
-                value,
-                span: self.span_from(label),
-            });
-            if self.punct(Token::Comma).is_none() {
-                self.punct(Token::RParen)?;
-                break;
-            }
-        }
+        let labels = if self.punct(Token::RParen).is_some() {
+            Vec::new()
+        } else {
+            // A comma before the closing parenthesis ends the list instead of separating.
+            let labels = self.separated(
+                |p| {
+                    let comma = p.kind() == Some(Token::Comma)
+                        && p.kinds.get(p.at + 1) != Some(&Token::RParen);
+                    p.at += usize::from(comma);
+                    comma
+                },
+                Self::label_match,
+            )?;
+            self.punct(Token::Comma);
+            self.punct(Token::RParen)?;
+            labels
+        };
         Some(Selector {
-            labels: fitted(labels),
+            labels,
+            span: self.span_from(start),
+        })
+    }
+
+    /// `KEY = VALUE` of a selector.
+    fn label_match(&mut self) -> Option<LabelMatch> {
+        let start = self.at;
+        let key = self.label_text()?;
+        self.punct(Token::Eq)?;
+        let value = self.label_text()?;
+        Some(LabelMatch {
+            key,
+            value,
             span: self.span_from(start),
         })
     }
