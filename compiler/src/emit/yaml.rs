@@ -193,18 +193,23 @@ impl Writer<'_> {
         };
         let start = self.out.len();
         serde_saphyr::to_fmt_writer(self.out, value).map_err(|_| GaveUp)?;
-        let written = std::str::from_utf8(&self.out[start..]).map_err(|_| GaveUp)?;
-        if column > 0 && written.trim_end_matches('\n').contains('\n') {
-            let rendered = written.to_owned();
+        // Lines are found by their `\n` bytes, which no other UTF-8 character contains.
+        let written = &self.out[start..];
+        let end = written
+            .iter()
+            .rposition(|&b| b != b'\n')
+            .map_or(0, |last| last + 1);
+        if column > 0 && written[..end].contains(&b'\n') {
+            let rendered = written.to_vec();
             self.out.truncate(start);
-            let mut lines = rendered.split_inclusive('\n');
-            put_str(self.out, lines.next().unwrap_or_default());
+            let mut lines = rendered.split_inclusive(|&b| b == b'\n');
+            self.out.extend_from_slice(lines.next().unwrap_or_default());
             for line in lines {
                 // Blank lines of a block scalar carry no indentation.
-                if line != "\n" {
+                if line != b"\n" {
                     indent(self.out, column);
                 }
-                put_str(self.out, line);
+                self.out.extend_from_slice(line);
             }
         }
         Ok(())
