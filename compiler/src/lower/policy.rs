@@ -22,6 +22,7 @@
 use std::collections::BTreeMap;
 
 use compact_str::{CompactString, format_compact};
+use rustc_hash::FxHashSet;
 use route_lang::check::PolicyKind;
 use route_lang::db::{Db, Item, ItemTag};
 use route_lang::syntax::ast::{self, FieldArgs, PolicyBody, ValueKind};
@@ -483,23 +484,26 @@ fn failover(fields: &Fields<'_>) -> FailoverConfig {
 
 /// The backing services of the destinations applying an access policy, as each destination
 /// selects them, in destination name order, each selector once.
+///
+/// The selectors already taken are a hash set: a policy can apply to thousands of
+/// destinations, and looking each selector up in the list so far made that quadratic.
 fn services_of(
     cx: &Cx<'_>,
     destinations: Option<&std::collections::BTreeSet<String>>,
 ) -> Vec<DestinationSelector> {
+    let mut taken: FxHashSet<&ObjectSelector> = FxHashSet::default();
     let mut out: Vec<DestinationSelector> = Vec::new();
     for name in destinations.into_iter().flatten() {
         let Some(item) = cx.index.get(ItemTag::Destination, name) else {
             continue;
         };
         for selector in &destination_selects(cx.db, item).selectors {
-            let entry = DestinationSelector {
-                kind: Some(DestinationKind::Service),
-                selector: Some(selector.clone()),
-                port: None,
-            };
-            if !out.contains(&entry) {
-                out.push(entry);
+            if taken.insert(selector) {
+                out.push(DestinationSelector {
+                    kind: Some(DestinationKind::Service),
+                    selector: Some(selector.clone()),
+                    port: None,
+                });
             }
         }
     }

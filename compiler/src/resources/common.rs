@@ -28,7 +28,7 @@ pub struct ObjectReference {
 
 /// Selects objects by labels and/or location (`ObjectSelector`). Labels come first because they
 /// say *what* is selected; the other fields narrow *where*.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectSelector {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
