@@ -15,6 +15,7 @@ use route_lang::diagnostic::Diagnostic;
 use super::timings::Timings;
 use super::{Console, Exit};
 use crate::emit::{self, Document, Format};
+use crate::prime::LowerOrder;
 use crate::project::{self, LoadOptions, LoadedProject};
 use crate::render::{self, Counts};
 #[cfg(feature = "cluster")]
@@ -59,7 +60,8 @@ pub fn run(args: &BuildArgs, console: &mut Console) -> io::Result<Exit> {
     let accepted = accept(&loaded, console, Purpose::Build, Exit::Problems)?;
     timings.phase("check");
     let exit = match accepted {
-        Ok(()) => match crate::prime::documents(&loaded.db, loaded.project, args.format) {
+        Ok(order) => match crate::prime::documents(&loaded.db, loaded.project, &order, args.format)
+        {
             Ok(documents) => {
                 timings.phase("lower and write");
                 let exit = output(args, console, &loaded, documents);
@@ -174,15 +176,15 @@ pub(super) fn load(
 }
 
 /// Checks a loaded project and reports its diagnostics as the module documentation says: what
-/// `build`, `apply` and `diff` share. Returns `Err(refused)` when the program has errors and
-/// must not be lowered.
+/// `build`, `apply` and `diff` share. Returns the order to lower its items in, or
+/// `Err(refused)` when the program has errors and must not be lowered.
 fn accept(
     loaded: &LoadedProject,
     console: &mut Console,
     purpose: Purpose,
     refused: Exit,
-) -> io::Result<Result<(), Exit>> {
-    crate::prime::build(&loaded.db, loaded.project);
+) -> io::Result<Result<LowerOrder, Exit>> {
+    let order = crate::prime::build(&loaded.db, loaded.project);
     // A failed build reports every diagnostic, warnings included; a successful one reports
     // its warnings.
     let (diagnostics, stopped) = match lower::verdict(&loaded.db, loaded.project) {
@@ -190,7 +192,7 @@ fn accept(
         Err(diagnostics) => (diagnostics, true),
     };
     report(console, loaded, &diagnostics, stopped, purpose)?;
-    Ok(if stopped { Err(refused) } else { Ok(()) })
+    Ok(if stopped { Err(refused) } else { Ok(order) })
 }
 
 /// Checks a loaded project as `build` does ([`accept`]) and returns its resources (borrowed
@@ -202,10 +204,11 @@ pub(super) fn compile<'a>(
     purpose: Purpose,
     refused: Exit,
 ) -> io::Result<Result<Vec<&'a Resource>, Exit>> {
-    if let Err(exit) = accept(loaded, console, purpose, refused)? {
-        return Ok(Err(exit));
-    }
-    crate::prime::lower(&loaded.db, loaded.project);
+    let order = match accept(loaded, console, purpose, refused)? {
+        Ok(order) => order,
+        Err(exit) => return Ok(Err(exit)),
+    };
+    crate::prime::lower(&loaded.db, loaded.project, &order);
     Ok(Ok(lower::resources(&loaded.db, loaded.project)))
 }
 

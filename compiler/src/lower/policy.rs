@@ -22,10 +22,10 @@
 use std::collections::BTreeMap;
 
 use compact_str::{CompactString, format_compact};
-use rustc_hash::FxHashSet;
 use route_lang::check::PolicyKind;
 use route_lang::db::{Db, Item, ItemTag};
 use route_lang::syntax::ast::{self, FieldArgs, PolicyBody, ValueKind};
+use rustc_hash::FxHashSet;
 
 use super::destination::destination_selects;
 use super::names::PolicySlot;
