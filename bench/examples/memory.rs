@@ -8,8 +8,10 @@
 //! target/release/examples/memory PROJECT
 //! ```
 //!
-//! Parsing and checking run on one thread here, so that each phase's figure is its own; the
-//! last phase is the build's own parallel lowering and writing (`routec::prime::documents`).
+//! Parsing and checking run on one thread here, so that each phase's figure is its own; then
+//! the build's own parallel phases finish the work: what the lowering reads
+//! (`routec::prime::build`, with every check already done), and the lowering and writing
+//! (`routec::prime::documents`).
 
 use route_lang::check::check_item;
 use route_lang::db::file_items;
@@ -49,12 +51,14 @@ fn main() {
         }
     }
     report("checked");
+    let order = routec::prime::build(db, loaded.project);
+    report("prepared");
     if let Err(diagnostics) = routec::lower::verdict(db, loaded.project) {
         eprintln!("the project has {} diagnostics", diagnostics.len());
         std::process::exit(1);
     }
     report("diagnostics");
-    let documents = routec::prime::documents(db, loaded.project, Format::Yaml);
+    let documents = routec::prime::documents(db, loaded.project, &order, Format::Yaml);
     let bytes: usize = documents
         .iter()
         .flatten()
