@@ -76,8 +76,8 @@ pub fn build(db: &Database, project: Project) -> LowerOrder {
     LowerOrder(order.unwrap_or_else(|| tables_first(db, items)))
 }
 
-/// The items of a checked project in the order a build lowers them, route tables first (see
-/// [`tables_first`]): what [`build`] works out for [`documents`] and [`lower`].
+/// The items of a checked project in the order a build lowers them, route tables first: what
+/// [`build`] works out for [`documents`] and [`lower()`].
 pub struct LowerOrder(Vec<(SourceFile, usize)>);
 
 /// Lowers every item of a project that [`lower::verdict`] accepts and writes its resources in
