@@ -70,10 +70,10 @@ pub fn build(db: &Database, project: Project) -> LowerOrder {
         |db, item| lower::prepare(db, project, item),
         // While the other threads check: between the phases, reading every item's tag kept
         // every core waiting (0.22–0.27 ms at 10k routes in one file).
-        |db| tables_first(db, items.clone()),
+        |db| tables_first(db, &items),
         |db| lower::prepare_project(db, project),
     );
-    LowerOrder(order.unwrap_or_else(|| tables_first(db, items)))
+    LowerOrder(order.unwrap_or_else(|| tables_first(db, &items)))
 }
 
 /// The items of a checked project in the order a build lowers them, route tables first: what
@@ -144,8 +144,8 @@ pub fn lower(db: &Database, project: Project, order: &LowerOrder) {
 
 /// Route tables first: they are the largest items by far, and handing them out first leaves
 /// the small ones to even out the threads' ends.
-fn tables_first(db: &Database, items: Vec<(SourceFile, usize)>) -> Vec<(SourceFile, usize)> {
-    let (mut tables, others): (Vec<_>, Vec<_>) = items.into_iter().partition(|&(file, i)| {
+fn tables_first(db: &Database, items: &[(SourceFile, usize)]) -> Vec<(SourceFile, usize)> {
+    let (mut tables, others): (Vec<_>, Vec<_>) = items.iter().partition(|&&(file, i)| {
         let tag = file_items(db, file).get(i).map(|item| item.tag(db));
         tag == Some(ItemTag::Routes)
     });

@@ -270,10 +270,7 @@ impl<'s> Descent<'_, 's> {
             // A comma before the closing parenthesis ends the list instead of separating.
             let labels = self.separated(
                 |p| {
-                    let comma = p.kind() == Some(Token::Comma)
-                        && p.kinds.get(p.at + 1) != Some(&Token::RParen);
-                    p.at += usize::from(comma);
-                    comma
+                    p.kinds.get(p.at + 1) != Some(&Token::RParen) && p.punct(Token::Comma).is_some()
                 },
                 Self::label_match,
             )?;
